@@ -1,0 +1,71 @@
+"""What every service shares: the database, the tagger, settings, texts, and a unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import language_of
+from bot.tagging import Tagger
+from bot.texts import Presenter
+from config.settings import Settings
+from storage.database import Database
+from storage.repositories.citizens import CitizenRepository
+from storage.repositories.org import OrgRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.tickets import TicketRepository
+
+
+class UnitOfWork:
+    """The repositories of one transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.tickets = TicketRepository(session)
+        self.citizens = CitizenRepository(session)
+        self.org = OrgRepository(session)
+        self.outbox = OutboxRepository(session)
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Core:
+    """The application's shared parts, built once at start-up and handed to every service."""
+
+    db: Database
+    tagger: Tagger
+    settings: Settings
+    wake_outbox: Callable[[], None] = field(default=_nothing)
+
+    def __post_init__(self) -> None:
+        self.presenter = Presenter(self.tagger, self.settings.tz)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        async with self.db.transaction() as session:
+            yield UnitOfWork(session)
+
+    def language_for(self, language_code: str | None) -> str:
+        return language_of(language_code, self.settings.default_language)
+
+    def is_extra_admin(self, user_id: int) -> bool:
+        return user_id in self.settings.admin_ids
+
+
+class ServiceBase:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.tagger = core.tagger
+        self.settings = core.settings
+        self.presenter = core.presenter
+        self.unit_of_work = core.unit_of_work
+        self.language_for = core.language_for
+
+    def wake_outbox(self) -> None:
+        self.core.wake_outbox()
