@@ -14,11 +14,16 @@ from collections.abc import Callable, Sequence
 
 COMMAND_MODULES = (
     "bot.commands.tag",
+    "bot.commands.db",
+    "bot.commands.org",
+    "bot.commands.run",
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="doithoai", description="Đối Thoại — citizen ↔ government Telegram bot")
+    parser = argparse.ArgumentParser(
+        prog="doithoai", description="Đối Thoại — citizen ↔ government Telegram bot"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

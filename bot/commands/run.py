@@ -1,0 +1,40 @@
+"""``doithoai run``: the bot on long polling; with no ``BOT_TOKEN``, a scripted demo against the sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from bot import logs
+from config.settings import Settings, SettingsError
+
+NO_TOKEN = """\
+BOT_TOKEN is not set, so here is a short demo against the local sandbox emulator instead.
+To run the real bot: talk to @BotFather in Telegram, send /newbot, copy the token it gives you,
+then run:  BOT_TOKEN=123456:ABC... make run   (or put it in .env — see .env.example).
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("run", help="run the bot (long polling); a demo when BOT_TOKEN is unset")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    if not settings.bot_token:
+        from bot.demo import run_demo
+
+        print(NO_TOKEN)
+        return asyncio.run(run_demo())
+    from bot.app import Application
+
+    asyncio.run(Application(settings).run_polling())
+    return 0
