@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -61,6 +62,7 @@ class Application:
         self.core = Core(self.db, get_tagger(), settings, wake_outbox=self.outbox.wake)
         self.services = Services.build(self.core)
         self.inflight = InFlight()
+        self.started = asyncio.Event()
         self.dispatcher = self._dispatcher()
 
     def _dispatcher(self) -> Dispatcher:
@@ -79,6 +81,7 @@ class Application:
         await self.db.upgrade()
         await self.outbox.start()
         await self._set_commands()
+        self.started.set()
         log.info("started")
 
     async def _set_commands(self) -> None:

@@ -1,4 +1,7 @@
-"""aiogram routers, composed in one place. Order matters: specific chats first, the catch-all last."""
+"""aiogram routers, composed in one place. Order matters: specific chats first, the catch-all last.
+
+Each module's ``build()`` makes a fresh Router, so several applications can live in one process.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,11 @@ from handlers import admin, callbacks, citizen, common, group, staff
 def build_router() -> Router:
     root = Router(name="doithoai")
     root.include_routers(
-        common.router,
-        admin.router,
-        citizen.router,
-        staff.router,
-        group.router,
-        callbacks.router,
+        common.build(),
+        admin.build(),
+        citizen.build(),
+        staff.build(),
+        group.build(),
+        callbacks.build(),
     )
     return root

@@ -12,8 +12,6 @@ from bot.app_services import Services
 from bot.i18n import N_, render
 from bot.services.org import OrgResult
 
-router = Router(name="admin")
-
 REPLIES = {
     OrgResult.DONE: N_("✅ Done."),
     OrgResult.NOT_ALLOWED: N_("⛔ Only administrators can do this."),
@@ -31,7 +29,6 @@ def _user(message: Message) -> int:
     return message.from_user.id
 
 
-@router.message(Command("bind"), GROUPS)
 async def bind(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     if not await services.org.is_admin(_user(message)):
         await message.reply(render(locale, REPLIES[OrgResult.NOT_ALLOWED]))
@@ -78,7 +75,6 @@ def _choose_one(locale: str, matches: list[object]) -> str:
     return "\n".join(lines)
 
 
-@router.message(Command("staffchat"), GROUPS)
 async def staffchat(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     unit_id = (command.args or "").strip()
     if not unit_id:
@@ -90,7 +86,6 @@ async def staffchat(message: Message, command: CommandObject, services: Services
     await message.reply(render(locale, REPLIES[result]))
 
 
-@router.message(Command("unit"))
 async def unit(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     usage = N_('Usage: /unit <id> <locality code> "<name>" [parent-id]')
     try:
@@ -105,7 +100,6 @@ async def unit(message: Message, command: CommandObject, services: Services, loc
     await message.reply(render(locale, REPLIES[result]))
 
 
-@router.message(Command("route"))
 async def route(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     parts = (command.args or "").split()
     if len(parts) != 3:
@@ -115,7 +109,6 @@ async def route(message: Message, command: CommandObject, services: Services, lo
     await message.reply(render(locale, REPLIES[result]))
 
 
-@router.message(Command("invite"))
 async def invite(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     code = await services.org.invite(_user(message), (command.args or "").strip())
     if code is None:
@@ -132,7 +125,6 @@ async def invite(message: Message, command: CommandObject, services: Services, l
     )
 
 
-@router.message(Command("join"), F.chat.type == "private")
 async def join(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     joined = await services.org.join(_user(message), command.args or "")
     if joined is None:
@@ -141,7 +133,6 @@ async def join(message: Message, command: CommandObject, services: Services, loc
     await message.answer(render(locale, N_("✅ You are now an official of {unit}."), unit=joined.name))
 
 
-@router.message(Command("unrouted"))
 async def unrouted(message: Message, services: Services, locale: str) -> None:
     tickets = await services.org.unrouted(_user(message))
     if tickets is None:
@@ -162,3 +153,15 @@ async def unrouted(message: Message, services: Services, locale: str) -> None:
             )
         )
     await message.reply("\n".join(lines))
+
+
+def build() -> Router:
+    router = Router(name="admin")
+    router.message.register(bind, Command("bind"), GROUPS)
+    router.message.register(staffchat, Command("staffchat"), GROUPS)
+    router.message.register(unit, Command("unit"))
+    router.message.register(route, Command("route"))
+    router.message.register(invite, Command("invite"))
+    router.message.register(join, Command("join"), F.chat.type == "private")
+    router.message.register(unrouted, Command("unrouted"))
+    return router

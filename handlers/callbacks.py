@@ -12,8 +12,6 @@ from bot.keyboards import TicketAction, choices_keyboard
 from bot.services.citizens import Correction
 from handlers.states import CitizenFlow
 
-router = Router(name="ticket-buttons")
-
 NOT_YOURS = N_("Only the person who sent this reflection can change it.")
 RESULTS = {
     Correction.DONE: N_("Saved."),
@@ -23,7 +21,6 @@ RESULTS = {
 }
 
 
-@router.callback_query(TicketAction.filter(F.action == "fix_topic"))
 async def fix_topic(
     query: CallbackQuery, callback_data: TicketAction, services: Services, locale: str
 ) -> None:
@@ -41,7 +38,6 @@ async def fix_topic(
     )
 
 
-@router.callback_query(TicketAction.filter(F.action == "fix_place"))
 async def fix_place(
     query: CallbackQuery, callback_data: TicketAction, services: Services, state: FSMContext, locale: str
 ) -> None:
@@ -63,7 +59,6 @@ async def fix_place(
     )
 
 
-@router.callback_query(TicketAction.filter(F.action == "topic"))
 async def set_topic(
     query: CallbackQuery, callback_data: TicketAction, services: Services, locale: str
 ) -> None:
@@ -73,7 +68,6 @@ async def set_topic(
     await query.answer(render(locale, RESULTS[result]), show_alert=result is Correction.NOT_ALLOWED)
 
 
-@router.callback_query(TicketAction.filter(F.action == "ward"))
 async def set_ward(
     query: CallbackQuery, callback_data: TicketAction, services: Services, state: FSMContext, locale: str
 ) -> None:
@@ -88,7 +82,16 @@ async def set_ward(
     await query.answer(render(locale, RESULTS[result]), show_alert=result is Correction.NOT_ALLOWED)
 
 
-@router.callback_query()
 async def stale(query: CallbackQuery, locale: str) -> None:
     """Any other button (old, forged, or from an earlier version): answered politely, nothing changes."""
     await query.answer(render(locale, RESULTS[Correction.INVALID]))
+
+
+def build() -> Router:
+    router = Router(name="ticket-buttons")
+    router.callback_query.register(fix_topic, TicketAction.filter(F.action == "fix_topic"))
+    router.callback_query.register(fix_place, TicketAction.filter(F.action == "fix_place"))
+    router.callback_query.register(set_topic, TicketAction.filter(F.action == "topic"))
+    router.callback_query.register(set_ward, TicketAction.filter(F.action == "ward"))
+    router.callback_query.register(stale)
+    return router

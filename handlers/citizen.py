@@ -14,18 +14,13 @@ from handlers.parsing import incoming
 from handlers.places import offer_places
 from handlers.states import CitizenFlow
 
-router = Router(name="citizen")
-router.message.filter(F.chat.type == "private")
 
-
-@router.message(Command("mytickets"))
 async def my_tickets(message: Message, services: Services, locale: str) -> None:
     assert message.from_user is not None
     tickets = await services.citizens.tickets(message.from_user.id)
     await message.answer(services.core.presenter.ticket_list(tickets, locale))
 
 
-@router.message(Command("new"))
 async def new_ticket(
     message: Message, command: CommandObject, services: Services, state: FSMContext, locale: str
 ) -> None:
@@ -37,20 +32,17 @@ async def new_ticket(
     await message.answer(render(locale, N_("✍️ Write your new reflection.")))
 
 
-@router.message(CitizenFlow.place, F.text, ~F.text.startswith("/"))
 async def typed_place(message: Message, services: Services, state: FSMContext, locale: str) -> None:
     ticket_id = (await state.get_data()).get("ticket_id")
     if not isinstance(ticket_id, int) or not await offer_places(message, services, ticket_id, locale):
         await take(message, services, state)
 
 
-@router.message(CitizenFlow.fresh, ~F.text.startswith("/"))
 async def fresh_reflection(message: Message, services: Services, state: FSMContext) -> None:
     await state.clear()
     await take(message, services, state, force_new=True)
 
 
-@router.message(~F.text.startswith("/"))
 async def reflection(message: Message, services: Services, state: FSMContext) -> None:
     await take(message, services, state)
 
@@ -64,3 +56,14 @@ async def take(
     if outcome.needs_locality and outcome.ticket_id is not None:
         await state.set_state(CitizenFlow.place)
         await state.update_data(ticket_id=outcome.ticket_id)
+
+
+def build() -> Router:
+    router = Router(name="citizen")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(my_tickets, Command("mytickets"))
+    router.message.register(new_ticket, Command("new"))
+    router.message.register(typed_place, CitizenFlow.place, F.text, ~F.text.startswith("/"))
+    router.message.register(fresh_reflection, CitizenFlow.fresh, ~F.text.startswith("/"))
+    router.message.register(reflection, ~F.text.startswith("/"))
+    return router

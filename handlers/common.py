@@ -11,9 +11,6 @@ from bot.i18n import N_, render
 from bot.keyboards import LanguageChoice, SettingChoice, button, language_keyboard
 from handlers.parsing import person
 
-router = Router(name="common")
-router.message.filter(F.chat.type == "private")
-
 PRIVACY = N_(
     "🔒 <b>Privacy</b>: the bot keeps what you send it, with your Telegram name, to pass it to the "
     "responsible government unit. Only that unit's officials and the administrators see it. "
@@ -35,7 +32,6 @@ HELP = N_(
 )
 
 
-@router.message(CommandStart())
 async def start(message: Message, services: Services) -> None:
     assert message.from_user is not None
     citizen = await services.citizens.start(person(message.from_user))
@@ -44,7 +40,6 @@ async def start(message: Message, services: Services) -> None:
     await message.answer(render(locale, PRIVACY) + "\n\n" + render(locale, INVITE))
 
 
-@router.callback_query(LanguageChoice.filter())
 async def choose_language(query: CallbackQuery, callback_data: LanguageChoice, services: Services) -> None:
     citizen = await services.citizens.set_language(person(query.from_user), callback_data.code)
     locale = citizen.language or "vi"
@@ -53,7 +48,6 @@ async def choose_language(query: CallbackQuery, callback_data: LanguageChoice, s
         await query.message.answer(render(locale, PRIVACY) + "\n\n" + render(locale, INVITE))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, locale: str) -> None:
     await message.answer(render(locale, HELP))
 
@@ -76,7 +70,6 @@ def settings_keyboard(locale: str, anonymous: bool) -> InlineKeyboardMarkup:
     )
 
 
-@router.message(Command("settings"))
 async def settings(message: Message, services: Services, locale: str) -> None:
     assert message.from_user is not None
     citizen = await services.citizens.start(person(message.from_user))
@@ -87,7 +80,6 @@ async def settings(message: Message, services: Services, locale: str) -> None:
     await message.answer(text, reply_markup=settings_keyboard(locale, citizen.anonymous))
 
 
-@router.callback_query(SettingChoice.filter(F.name == "anonymous"))
 async def toggle_anonymous(
     query: CallbackQuery, callback_data: SettingChoice, services: Services, locale: str
 ) -> None:
@@ -96,3 +88,14 @@ async def toggle_anonymous(
     await query.answer(render(locale, state))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=settings_keyboard(locale, citizen.anonymous))
+
+
+def build() -> Router:
+    router = Router(name="common")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.callback_query.register(choose_language, LanguageChoice.filter())
+    router.message.register(help_, Command("help"))
+    router.message.register(settings, Command("settings"))
+    router.callback_query.register(toggle_anonymous, SettingChoice.filter(F.name == "anonymous"))
+    return router

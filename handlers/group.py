@@ -15,11 +15,7 @@ from handlers.parsing import incoming
 from handlers.places import offer_places
 from handlers.states import CitizenFlow
 
-router = Router(name="group")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
-
-@router.message(Command("hoi", "ask"))
 async def ask_command(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     if not command.args:
         await message.reply(
@@ -29,7 +25,6 @@ async def ask_command(message: Message, command: CommandObject, services: Servic
     await services.intake.receive(incoming(message, ChatKind.GROUP, text=command.args))
 
 
-@router.message(CitizenFlow.place, F.text, F.reply_to_message)
 async def typed_place(message: Message, services: Services, state: FSMContext, locale: str) -> None:
     ticket_id = (await state.get_data()).get("ticket_id")
     if isinstance(ticket_id, int) and await offer_places(message, services, ticket_id, locale):
@@ -37,8 +32,16 @@ async def typed_place(message: Message, services: Services, state: FSMContext, l
     await services.intake.receive(incoming(message, ChatKind.GROUP))
 
 
-@router.message(~F.text.startswith("/"), GroupReflection())
 async def addressed(message: Message, services: Services, reflection_text: str | None) -> None:
     if reflection_text is None and not (message.photo or message.document or message.video or message.voice):
         return
     await services.intake.receive(incoming(message, ChatKind.GROUP, text=reflection_text))
+
+
+def build() -> Router:
+    router = Router(name="group")
+    router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.message.register(ask_command, Command("hoi", "ask"))
+    router.message.register(typed_place, CitizenFlow.place, F.text, F.reply_to_message)
+    router.message.register(addressed, ~F.text.startswith("/"), GroupReflection())
+    return router

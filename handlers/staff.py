@@ -10,12 +10,15 @@ from bot.services.incoming import ChatKind
 from handlers.filters import StaffChat
 from handlers.parsing import incoming
 
-router = Router(name="staff")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}), StaffChat())
 
-
-@router.message(~F.text.startswith("/"), F.reply_to_message | F.is_topic_message)
 async def answer(message: Message, services: Services) -> None:
     if message.from_user is None or message.from_user.is_bot:
         return
     await services.answers.relay(incoming(message, ChatKind.STAFF))
+
+
+def build() -> Router:
+    router = Router(name="staff")
+    router.message.filter(F.chat.type.in_({"group", "supergroup"}), StaffChat())
+    router.message.register(answer, ~F.text.startswith("/"), F.reply_to_message | F.is_topic_message)
+    return router
