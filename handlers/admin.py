@@ -11,6 +11,8 @@ from aiogram.types import Message
 from bot.app_services import Services
 from bot.i18n import N_, render
 from bot.services.org import OrgResult
+from bot.services.places import find_places
+from bot.tagging.locality import PlaceMatch
 
 REPLIES = {
     OrgResult.DONE: N_("✅ Done."),
@@ -33,16 +35,12 @@ async def bind(message: Message, command: CommandObject, services: Services, loc
     if not await services.org.is_admin(_user(message)):
         await message.reply(render(locale, REPLIES[OrgResult.NOT_ALLOWED]))
         return
-    query = (command.args or "").strip()
     localities = services.core.tagger.localities
-    if query.isdigit() and localities.is_ward(int(query)):
-        ward = int(query)
-    else:
-        matches = localities.search(query, limit=6) if query else []
-        if len(matches) != 1:
-            await message.reply(_choose_one(locale, matches))
-            return
-        ward = matches[0].ward_code
+    matches = find_places(services.core.tagger, command.args or "") if command.args else []
+    if len(matches) != 1:
+        await message.reply(_choose_one(locale, matches))
+        return
+    ward = matches[0].ward_code
     outcome = await services.org.bind_group(_user(message), message.chat.id, message.chat.title or "", ward)
     if outcome.result is not OrgResult.DONE:
         await message.reply(render(locale, REPLIES[outcome.result]))
@@ -57,7 +55,7 @@ async def bind(message: Message, command: CommandObject, services: Services, loc
     )
 
 
-def _choose_one(locale: str, matches: list[object]) -> str:
+def _choose_one(locale: str, matches: list[PlaceMatch]) -> str:
     if not matches:
         return render(
             locale, N_("Write the commune or ward after /bind, e.g. /bind Vĩnh Tường Nghệ An, or its code.")

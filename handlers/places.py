@@ -7,13 +7,14 @@ from aiogram.types import Message
 from bot.app_services import Services
 from bot.i18n import N_, render
 from bot.keyboards import choices_keyboard
+from bot.services.places import find_places
 
 MAX_CHOICES = 6
 
 
 async def offer_places(message: Message, services: Services, ticket_id: int, locale: str) -> bool:
     """Reply with the places matching the typed name; False when nothing matched."""
-    matches = services.core.tagger.localities.search(message.text or "", limit=MAX_CHOICES)
+    matches = find_places(services.core.tagger, message.text or "", limit=MAX_CHOICES)
     if not matches:
         await message.reply(
             render(

@@ -92,7 +92,7 @@ def build_world(sb: Sandbox) -> World:
         province_cadre=province_cadre,
         dm_lan=sb.private_chat(lan),
         dm_minh=sb.private_chat(minh),
-        village=sb.group("Thôn 2 Hội Sơn", members=[lan, minh, stranger, admin]),
+        village=sb.group("Thôn 2 Hội Sơn", members=[lan, minh, stranger, admin], privacy=False),
         unbound=sb.group("Xóm mới", members=[lan, admin]),
         commune_staff=sb.group("Cán bộ xã Vĩnh Tường", members=[commune_cadre, stranger, admin, province_cadre], bot_admin=True),
         water_staff=sb.group(
