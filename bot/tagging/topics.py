@@ -1,0 +1,363 @@
+"""Topic classifier and urgent flag, driven by the editable taxonomy in ``config/topics.yaml``.
+
+Every phrase of every topic, cue group and urgent list is compiled into one token trie keyed on the
+folded form. A message is normalised once and scanned left to right; at each position the longest
+phrase wins (so "đường dây điện" is electricity, not roads). A match is then weighed by how well its
+accents agree. Topic scores are sums of phrase weights plus cue combinations; the confidence combines
+the winner's margin over the runner-up with how much evidence there is.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.tagging.abbreviations import Abbreviations, Analysed, phrase_tokens
+from bot.tagging.types import TopicTag
+
+OTHER = "other"
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is malformed (the message says where)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicInfo:
+    code: str
+    name_vi: str
+    name_en: str
+    sla: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Combo:
+    """When every cue group is present: add ``weight`` to the topic's score, then multiply by ``scale``."""
+
+    groups: tuple[int, ...]
+    topic: int
+    weight: float
+    scale: float
+
+
+@dataclass(slots=True)
+class _Phrase:
+    text: str
+    canon: tuple[bytes, ...]
+    english: bool
+    single_accented: bool
+    topic_weights: list[tuple[int, float]] = field(default_factory=list)
+    urgent_weight: float = 0.0
+    groups: list[int] = field(default_factory=list)
+
+
+class _Node:
+    """Trie node on folded tokens; ``phrases`` end here; ``topical`` says whether any carries a topic."""
+
+    __slots__ = ("children", "phrases", "topical")
+
+    def __init__(self) -> None:
+        self.children: dict[bytes, _Node] = {}
+        self.phrases: list[int] = []
+        self.topical = False
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """What the classifier saw: matched phrases with their accent quality, and per-topic scores."""
+
+    matches: dict[str, float]
+    scores: dict[str, float]
+    urgent_score: float
+    tag: TopicTag
+
+
+def default_taxonomy_path() -> Path:
+    return Path(str(importlib.resources.files("config").joinpath("topics.yaml")))
+
+
+class TopicClassifier:
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._compile(config)
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> TopicClassifier:
+        """Build from a taxonomy YAML file (the packaged ``config/topics.yaml`` by default)."""
+        source = Path(path) if path is not None else default_taxonomy_path()
+        try:
+            data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise TaxonomyError(f"cannot read taxonomy {source}: {exc}") from exc
+        if not isinstance(data, Mapping):
+            raise TaxonomyError(f"{source}: top level must be a mapping")
+        return cls(data)
+
+    # ---- building -------------------------------------------------------------------------------
+
+    def _compile(self, config: Mapping[str, Any]) -> None:
+        accent = config.get("accent") or {}
+        self.exact = float(accent.get("exact", 1.0))
+        self.unaccented = float(accent.get("unaccented", 0.85))
+        self.conflicting = float(accent.get("conflicting", 0.2))
+        self.unaccented_single = float(accent.get("unaccented_single_syllable", 0.35))
+        self.min_confidence = float(config.get("min_confidence", 0.3))
+        self.saturation = float(config.get("saturation", 4.0))
+        self.urgent_sla = str(config.get("urgent_sla", "4h"))
+        self.abbreviations = Abbreviations(config.get("abbreviations") or {})
+        self._phrases: list[_Phrase] = []
+        self._by_key: dict[tuple[tuple[bytes, ...], bool], int] = {}
+        self._root: dict[bytes, _Node] = {}
+        group_index = self._compile_cues(config.get("cues") or {})
+        self.topics = self._compile_topics(config.get("topics"), group_index)
+        self.codes = [t.code for t in self.topics]
+        if OTHER not in self.codes:
+            raise TaxonomyError(f"the taxonomy must define the topic {OTHER!r}")
+        self._other = self.codes.index(OTHER)
+        urgent = config.get("urgent") or {}
+        self.urgent_threshold = float(urgent.get("threshold", 4))
+        for key, english in (("phrases", False), ("phrases_en", True)):
+            for weight, phrase in _weighted(urgent.get(key) or {}, f"urgent.{key}"):
+                self._phrase(phrase, english).urgent_weight = weight
+        self._finish_trie()
+
+    def _compile_cues(self, cues: Mapping[str, Any]) -> dict[str, int]:
+        group_index: dict[str, int] = {}
+        for name, spec in cues.items():
+            if not isinstance(spec, Mapping):
+                raise TaxonomyError(f"cues.{name} must have `vi` and/or `en` lists of phrases")
+            index = group_index.setdefault(str(name), len(group_index))
+            for key, english in (("vi", False), ("en", True)):
+                phrases = spec.get(key) or []
+                if not isinstance(phrases, list):
+                    raise TaxonomyError(f"cues.{name}.{key} must be a list of phrases")
+                for phrase in phrases:
+                    self._phrase(str(phrase), english).groups.append(index)
+        return group_index
+
+    def _compile_topics(self, topics: Any, group_index: Mapping[str, int]) -> list[TopicInfo]:
+        if not isinstance(topics, list) or not topics:
+            raise TaxonomyError("`topics` must be a non-empty list")
+        infos: list[TopicInfo] = []
+        self._combos: list[Combo] = []
+        for position, spec in enumerate(topics):
+            if not isinstance(spec, Mapping) or "code" not in spec:
+                raise TaxonomyError(f"topics[{position}] needs a `code`")
+            code = str(spec["code"])
+            infos.append(
+                TopicInfo(
+                    code,
+                    str(spec.get("name_vi", code)),
+                    str(spec.get("name_en", code)),
+                    spec.get("sla") or {},
+                )
+            )
+            for key, english in (("phrases", False), ("phrases_en", True)):
+                for weight, phrase in _weighted(spec.get(key) or {}, f"{code}.{key}"):
+                    self._phrase(phrase, english).topic_weights.append((position, weight))
+            for combo in spec.get("combos") or []:
+                names = combo.get("all") or []
+                missing = [n for n in names if n not in group_index]
+                if missing or not names:
+                    raise TaxonomyError(f"{code}.combos: unknown cue groups {missing or names}")
+                groups = tuple(group_index[n] for n in names)
+                weight, scale = float(combo.get("weight", 0)), float(combo.get("scale", 1))
+                self._combos.append(Combo(groups, position, weight, scale))
+        return infos
+
+    def _phrase(self, text: str, english: bool) -> _Phrase:
+        canon, folded = phrase_tokens(text)
+        if not folded:
+            raise TaxonomyError(f"empty phrase {text!r}")
+        index = self._by_key.get((canon, english))
+        if index is not None:
+            return self._phrases[index]
+        index = len(self._phrases)
+        self._by_key[(canon, english)] = index
+        self._phrases.append(_Phrase(text, canon, english, len(canon) == 1 and canon != folded))
+        level = self._root
+        node: _Node | None = None
+        for tok in folded:
+            node = level.get(tok)
+            if node is None:
+                node = level[tok] = _Node()
+            level = node.children
+        assert node is not None
+        node.phrases.append(index)
+        return self._phrases[index]
+
+    def _finish_trie(self) -> None:
+        self._words_vi = [list(p.canon) if not p.english else [] for p in self._phrases]
+        self._words_en = [list(p.canon) if p.english else [] for p in self._phrases]
+        stack = list(self._root.values())
+        while stack:
+            node = stack.pop()
+            node.topical = any(self._phrases[i].topic_weights for i in node.phrases)
+            stack.extend(node.children.values())
+
+    # ---- matching -------------------------------------------------------------------------------
+
+    def _quality(self, phrase: _Phrase, words: Analysed, start: int) -> float:
+        """How well the accents agree; English phrases only count in English messages and vice versa."""
+        canon = phrase.canon
+        size = len(canon)
+        if phrase.english != words.english and (
+            phrase.english or canon != tuple(words.folded[start : start + size])
+        ):
+            return 0.0
+        if size == 1:
+            got = words.canon[start]
+            if got == canon[0]:
+                return self.exact
+            if got != words.folded[start]:
+                return 0.0 if phrase.single_accented else self.conflicting
+            return self.unaccented_single if phrase.single_accented else self.unaccented
+        quality = self.exact
+        for offset, expected in enumerate(canon):
+            got = words.canon[start + offset]
+            if got == expected:
+                continue
+            if got != words.folded[start + offset]:
+                return self.conflicting
+            quality = self.unaccented
+        return quality
+
+    def _scan(self, words: Analysed) -> dict[int, float]:
+        """Matched phrase ids with their best accent quality.
+
+        At each start the longest topic-bearing phrase wins and hides shorter ones inside it, so
+        "đường dây điện" is not also "đường"; the longest urgent-only or cue-only phrase at each start
+        is kept as well, since it carries no topic to hide.
+        """
+        folded = words.folded
+        canon = words.canon
+        size = len(folded)
+        get = self._root.get
+        record = self._record
+        # Per phrase, its canonical words when it is of the message's language: equal slice = exact match.
+        words_of = self._words_en if words.english else self._words_vi
+        exact = self.exact
+        found: dict[int, float] = {}
+        covered = 0
+        for start, token in enumerate(folded):
+            node = get(token)
+            if node is None:
+                continue
+            hit: list[int] | None = None
+            extra: list[int] | None = None
+            end = extra_end = 0
+            pos = start + 1
+            while True:
+                if node.phrases:
+                    if node.topical:
+                        hit, end = node.phrases, pos
+                    else:
+                        extra, extra_end = node.phrases, pos
+                if pos >= size or not node.children:
+                    break
+                node = node.children.get(folded[pos])
+                if node is None:
+                    break
+                pos += 1
+            if extra is not None:
+                if len(extra) == 1 and canon[start:extra_end] == words_of[extra[0]]:
+                    found[extra[0]] = exact
+                else:
+                    record(extra, words, start, found)
+            if hit is not None and end > covered:
+                covered = end
+                if len(hit) == 1 and canon[start:end] == words_of[hit[0]]:
+                    found[hit[0]] = exact
+                else:
+                    record(hit, words, start, found)
+        return found
+
+    def _record(self, hit: list[int], words: Analysed, start: int, found: dict[int, float]) -> None:
+        phrases = self._phrases
+        if len(hit) == 1:
+            index = hit[0]
+            quality = self._quality(phrases[index], words, start)
+            if quality > found.get(index, 0.0):
+                found[index] = quality
+            return
+        qualities = [(self._quality(phrases[i], words, start), i) for i in hit]
+        best = max(q for q, _ in qualities)
+        for quality, index in qualities:
+            if quality == best and quality > found.get(index, 0.0):
+                found[index] = quality
+
+    def _score(self, found: Mapping[int, float]) -> tuple[list[float], float]:
+        scores = [0.0] * len(self.topics)
+        urgent = 0.0
+        groups: set[int] = set()
+        phrases = self._phrases
+        for index, quality in found.items():
+            phrase = phrases[index]
+            for topic, weight in phrase.topic_weights:
+                scores[topic] += weight * quality
+            urgent += phrase.urgent_weight * quality
+            if phrase.groups:
+                groups.update(phrase.groups)
+        if groups:
+            for combo in self._combos:
+                if groups.issuperset(combo.groups):
+                    scores[combo.topic] = (scores[combo.topic] + combo.weight) * combo.scale
+        return scores, urgent
+
+    def _decide(self, scores: list[float], urgent_score: float) -> TopicTag:
+        urgent = urgent_score >= self.urgent_threshold
+        ordered = sorted(scores)
+        top = ordered[-1]
+        if top <= 0:
+            return TopicTag(OTHER, 0.0, urgent, needs_review=True)
+        best = scores.index(top)
+        runner_up = ordered[-2] if len(ordered) > 1 else 0.0
+        margin = top / (top + max(runner_up, 0.0))
+        confidence = round(margin * min(1.0, top / self.saturation), 4)
+        if confidence < self.min_confidence:
+            return TopicTag(OTHER, confidence, urgent, needs_review=True)
+        return TopicTag(self.codes[best], confidence, urgent)
+
+    # ---- public ---------------------------------------------------------------------------------
+
+    def classify(self, text: str) -> TopicTag:
+        words = self.abbreviations.analyse(text)
+        return self._decide(*self._score(self._scan(words)))
+
+    def explain(self, text: str) -> Explanation:
+        """Matched phrases, per-topic scores and the decision: for staff tuning the taxonomy."""
+        words = self.abbreviations.analyse(text)
+        found = self._scan(words)
+        scores, urgent = self._score(found)
+        return Explanation(
+            matches={self._phrases[i].text: q for i, q in found.items()},
+            scores={code: round(s, 3) for code, s in zip(self.codes, scores, strict=True) if s},
+            urgent_score=round(urgent, 3),
+            tag=self._decide(scores, urgent),
+        )
+
+    def info(self, code: str) -> TopicInfo:
+        return self.topics[self.codes.index(code)]
+
+
+def _weighted(groups: Any, where: str) -> list[tuple[float, str]]:
+    """``{weight: [phrase, ...]}`` → ``[(weight, phrase), ...]``."""
+    if not isinstance(groups, Mapping):
+        raise TaxonomyError(f"{where} must map a weight to a list of phrases")
+    out: list[tuple[float, str]] = []
+    for weight, phrases in groups.items():
+        try:
+            value = float(weight)
+        except (TypeError, ValueError) as exc:
+            raise TaxonomyError(f"{where}: weight {weight!r} is not a number") from exc
+        if not isinstance(phrases, list):
+            raise TaxonomyError(f"{where}.{weight} must be a list of phrases")
+        out.extend((value, str(p)) for p in phrases)
+    return out
+
+
+__all__ = ["OTHER", "Explanation", "TaxonomyError", "TopicClassifier", "TopicInfo", "default_taxonomy_path"]
