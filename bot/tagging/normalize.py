@@ -64,4 +64,35 @@ def has_accents(text: str) -> bool:
     return "đ" in text.lower() or any(unicodedata.combining(ch) for ch in decomposed)
 
 
-__all__ = ["canonical", "fold", "has_accents", "tokens"]
+_OLD_PAIRS = {
+    "o" + unicodedata.normalize("NFC", vowel + tone): unicodedata.normalize("NFC", "o" + tone) + vowel
+    for vowel in "ae"
+    for tone in _TONE_MARKS
+} | {
+    "u" + unicodedata.normalize("NFC", "y" + tone): unicodedata.normalize("NFC", "u" + tone) + "y"
+    for tone in _TONE_MARKS
+}
+# Characters the tone pattern treats as letters: those whose decomposition starts with one.
+_LETTERS_NFC = "".join(
+    ch
+    for ch in map(chr, range(0xC0, 0x2000))
+    if re.match("[a-z\u0100-\u1fff]", unicodedata.normalize("NFD", ch))
+)
+_OLD_PAIR_NFC = re.compile(
+    "(?<!q)(" + "|".join(sorted(_OLD_PAIRS)) + ")(?![a-z" + re.escape(_LETTERS_NFC) + "])"
+)
+_ANY_OLD_PAIR = re.compile("|".join(sorted(_OLD_PAIRS)))
+
+
+def canonical_fast(text: str) -> str:
+    """Same result as ``canonical``, uncached and several times faster on long messages.
+
+    Works on NFC text and only runs the tone-moving pattern when an old-style pair occurs.
+    """
+    lowered = unicodedata.normalize("NFC", text.lower())
+    if _ANY_OLD_PAIR.search(lowered) is None:
+        return lowered
+    return _OLD_PAIR_NFC.sub(lambda m: _OLD_PAIRS[m.group(1)], lowered)
+
+
+__all__ = ["canonical", "canonical_fast", "fold", "has_accents", "tokens"]

@@ -1,0 +1,231 @@
+"""The place-name index behind the locality resolver, built once from ``vietnam_provinces``.
+
+Every administrative unit, current (34 provinces, 3,321 wards) and pre-2025 (63 provinces,
+696 districts, 10,051 wards), becomes a ``Unit`` that knows the current province(s) and ward(s)
+it corresponds to today and the units that contain it. Names are indexed by their folded
+(unaccented) token string, so a message is matched by walking its tokens through dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from bot.tagging.normalize import canonical, fold, tokens
+
+
+class Kind(IntEnum):
+    PROVINCE = 0
+    OLD_PROVINCE = 1
+    OLD_DISTRICT = 2
+    WARD = 3
+    OLD_WARD = 4
+
+
+CURRENT_KINDS = frozenset({Kind.PROVINCE, Kind.WARD})
+PROVINCE_KINDS = frozenset({Kind.PROVINCE, Kind.OLD_PROVINCE})
+
+# Type words as they prefix official names, longest first.
+_TYPE_PREFIXES = (
+    "thành phố",
+    "thị trấn",
+    "đặc khu",
+    "thị xã",
+    "phường",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "xã",
+)
+
+# Other names citizens use for a current province: (alias, province code, upper-case only).
+# Short abbreviations count only when written in capitals ("dn" is also "doanh nghiệp").
+_PROVINCE_ALIASES: tuple[tuple[str, int, bool], ...] = (
+    ("hcm", 79, False),
+    ("tphcm", 79, False),
+    ("hcmc", 79, False),
+    ("sài gòn", 79, False),
+    ("saigon", 79, False),
+    ("sg", 79, True),
+    ("hn", 1, True),
+    ("hanoi", 1, False),
+    ("danang", 48, False),
+    ("haiphong", 31, False),
+    ("cantho", 92, False),
+    ("đn", 48, True),
+    ("thừa thiên huế", 46, False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    uid: int
+    kind: Kind
+    code: int
+    type_word: str  # canonical: "xã", "phường", "huyện", "tỉnh", "thành phố", …
+    name: str  # bare official name, as written in the data ("Vĩnh Tường")
+    provinces: tuple[int, ...]  # current province code(s)
+    wards: tuple[int, ...]  # current ward code(s); empty for provinces
+    parents: frozenset[tuple[int, int]]  # (kind, code) of every unit that contains this one
+    key: tuple[int, int]  # (kind, code)
+    is_current: bool  # a post-2025 unit
+    level: int  # 0 province, 1 district, 2 ward
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One way of writing a unit's name."""
+
+    unit: Unit
+    canon: str  # canonical tokens joined by spaces: accented matching
+    upper_only: bool = False
+
+
+def split_type(full_name: str) -> tuple[str, str]:
+    """``"Xã Vĩnh Tường"`` → ``("xã", "Vĩnh Tường")``."""
+    lowered = canonical(full_name)
+    for prefix in _TYPE_PREFIXES:
+        if lowered.startswith(prefix + " "):
+            return prefix, full_name[len(prefix) + 1 :].strip()
+    return "", full_name
+
+
+def token_key(text: str) -> str:
+    return " ".join(tokens(canonical(text)))
+
+
+def folded_key(text: str) -> str:
+    return " ".join(tokens(fold(canonical(text))))
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    units: list[Unit]
+    index: dict[str, list[Entry]]  # folded name → entries
+    prefixes: frozenset[str]  # every folded token-prefix of an indexed name
+    pair_prefixes: frozenset[str]  # the first two folded words of every name of two words or more
+    one_word_names: frozenset[str]  # folded names of a single word
+    untyped_one_word_names: frozenset[
+        str
+    ]  # those that may stand without a type word (provinces, old districts)
+    province_names: dict[int, str]  # current province code → full official name
+    ward_names: dict[int, str]  # current ward code → full official name
+    ward_province: dict[int, int]
+    data_version: str
+
+    @classmethod
+    def build(cls) -> Gazetteer:
+        import vietnam_provinces
+        from vietnam_provinces._lookup import PROVINCE_MAPPING, WARD_MAPPING
+        from vietnam_provinces._province_conversion_2025 import OLD_TO_NEW as PROVINCE_OLD_TO_NEW
+        from vietnam_provinces._ward_conversion_2025 import NEW_TO_OLD, OLD_TO_NEW
+        from vietnam_provinces.legacy._lookup import DISTRICT_MAPPING as OLD_DISTRICTS
+        from vietnam_provinces.legacy._lookup import PROVINCE_MAPPING as OLD_PROVINCES
+        from vietnam_provinces.legacy._lookup import WARD_MAPPING as OLD_WARDS
+
+        builder = _Builder()
+        old_province_new = {
+            code: tuple(ref.code for ref in entry.new_provinces)
+            for code, entry in PROVINCE_OLD_TO_NEW.items()
+        }
+        for code, province in PROVINCE_MAPPING.items():
+            builder.add(Kind.PROVINCE, code, province.name, (code,), (), frozenset())
+        for code, old_province in OLD_PROVINCES.items():
+            new_codes = old_province_new.get(code, ())
+            in_new = frozenset((int(Kind.PROVINCE), new) for new in new_codes)
+            builder.add(Kind.OLD_PROVINCE, code, old_province.name, new_codes, (), in_new)
+
+        district_province = {code: int(d.province_code) for code, d in OLD_DISTRICTS.items()}
+        district_wards: dict[int, set[int]] = {code: set() for code in OLD_DISTRICTS}
+        old_ward_new: dict[int, tuple[int, ...]] = {}
+        for code, entry in OLD_TO_NEW.items():
+            new = tuple(ref.code for ref in entry.new_wards)
+            old_ward_new[code] = new
+            district_wards.setdefault(entry.old_ward.district_code, set()).update(new)
+
+        for code, ward in WARD_MAPPING.items():
+            province_code = int(ward.province_code)
+            ward_parents = {(int(Kind.PROVINCE), province_code)}
+            old = NEW_TO_OLD.get(code)
+            for ref in old.old_wards if old else ():
+                ward_parents.add((int(Kind.OLD_DISTRICT), ref.district_code))
+                ward_parents.add((int(Kind.OLD_PROVINCE), ref.province_code))
+            builder.add(Kind.WARD, code, ward.name, (province_code,), (code,), frozenset(ward_parents))
+            builder.ward_province[code] = province_code
+
+        for code, district in OLD_DISTRICTS.items():
+            wards = tuple(sorted(district_wards.get(code, ())))
+            provinces = tuple(sorted({builder.ward_province[w] for w in wards}))
+            old_province_code = district_province[code]
+            district_parents = {(int(Kind.OLD_PROVINCE), old_province_code)}
+            district_parents.update((int(Kind.PROVINCE), p) for p in provinces)
+            builder.add(Kind.OLD_DISTRICT, code, district.name, provinces, wards, frozenset(district_parents))
+
+        for code, old_ward in OLD_WARDS.items():
+            district_code = int(old_ward.district_code)
+            wards = old_ward_new.get(code, ())
+            provinces = tuple(sorted({builder.ward_province[w] for w in wards}))
+            old_ward_parents = {
+                (int(Kind.OLD_DISTRICT), district_code),
+                (int(Kind.OLD_PROVINCE), district_province[district_code]),
+            }
+            old_ward_parents.update((int(Kind.PROVINCE), p) for p in provinces)
+            builder.add(Kind.OLD_WARD, code, old_ward.name, provinces, wards, frozenset(old_ward_parents))
+
+        province_uid = {u.code: u.uid for u in builder.units if u.kind is Kind.PROVINCE}
+        for alias, code, upper_only in _PROVINCE_ALIASES:
+            builder.index_name(alias, province_uid[code], upper_only)
+
+        version = f"{vietnam_provinces.__version__} ({vietnam_provinces.__data_version__})"
+        return cls(
+            units=builder.units,
+            index=builder.index,
+            prefixes=frozenset(builder.prefixes),
+            pair_prefixes=frozenset(p for p in builder.prefixes if p.count(" ") == 1),
+            one_word_names=frozenset(key for key in builder.index if " " not in key),
+            untyped_one_word_names=frozenset(
+                key
+                for key, entries in builder.index.items()
+                if " " not in key and any(e.unit.level < 2 for e in entries)
+            ),
+            province_names={code: p.name for code, p in PROVINCE_MAPPING.items()},
+            ward_names={code: w.name for code, w in WARD_MAPPING.items()},
+            ward_province=builder.ward_province,
+            data_version=version,
+        )
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.index: dict[str, list[Entry]] = {}
+        self.prefixes: set[str] = set()
+        self.ward_province: dict[int, int] = {}
+
+    def add(
+        self,
+        kind: Kind,
+        code: int,
+        full_name: str,
+        provinces: tuple[int, ...],
+        wards: tuple[int, ...],
+        parents: frozenset[tuple[int, int]],
+    ) -> None:
+        type_word, name = split_type(full_name)
+        level = 0 if kind in PROVINCE_KINDS else 1 if kind is Kind.OLD_DISTRICT else 2
+        current = kind in CURRENT_KINDS
+        key = (int(kind), code)
+        unit = Unit(
+            len(self.units), kind, code, type_word, name, provinces, wards, parents, key, current, level
+        )
+        self.units.append(unit)
+        self.index_name(name, unit.uid, False)
+
+    def index_name(self, name: str, uid: int, upper_only: bool) -> None:
+        key = folded_key(name)
+        if not key:
+            return
+        self.index.setdefault(key, []).append(Entry(self.units[uid], token_key(name), upper_only))
+        parts = key.split(" ")
+        for n in range(1, len(parts) + 1):
+            self.prefixes.add(" ".join(parts[:n]))
