@@ -15,6 +15,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 
 from bot.app_services import Services
 from bot.i18n import N_, get_translator, render
+from bot.outbox.pacing import Pacer
 from bot.outbox.worker import OutboxWorker
 from bot.services.base import Core
 from bot.tagging import get_tagger
@@ -22,6 +23,7 @@ from config.settings import Settings
 from handlers import build_router
 from handlers.inflight import InFlight
 from handlers.middlewares import CitizenLocaleMiddleware
+from handlers.serial import PerChatOrder
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,14 @@ def make_fsm_storage(settings: Settings) -> BaseStorage:
 
 
 class Application:
-    def __init__(self, settings: Settings, bot: Bot | None = None) -> None:
+    def __init__(self, settings: Settings, bot: Bot | None = None, pacer: Pacer | None = None) -> None:
         self.settings = settings
         self.db = Database(settings.database_url)
         self.bot = bot or make_bot(settings)
-        self.outbox = OutboxWorker(self.db, self.bot)
-        self.core = Core(self.db, get_tagger(), settings, wake_outbox=self.outbox.wake)
+        self.outbox = OutboxWorker(self.db, self.bot, pacer=pacer)
+        self.core = Core(
+            self.db, get_tagger(), settings, wake_outbox=self.outbox.wake, outbox_settled=self.outbox.settled
+        )
         self.services = Services.build(self.core)
         self.inflight = InFlight()
         self.started = asyncio.Event()
@@ -69,6 +73,7 @@ class Application:
         dispatcher = Dispatcher(storage=make_fsm_storage(self.settings))
         dispatcher["services"] = self.services
         dispatcher.update.outer_middleware(self.inflight)
+        dispatcher.update.outer_middleware(PerChatOrder())
         CitizenLocaleMiddleware(get_translator(self.settings.default_language), self.services).setup(
             dispatcher
         )

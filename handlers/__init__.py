@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, callbacks, citizen, common, group, staff
+from handlers import admin, callbacks, citizen, common, group, membership, staff
 
 
 def build_router() -> Router:
     root = Router(name="doithoai")
     root.include_routers(
         common.build(),
+        membership.build(),
         admin.build(),
         citizen.build(),
         staff.build(),

@@ -57,6 +57,7 @@ def incoming(
         media_group_id=message.media_group_id,
         chat_title=message.chat.title,
         reply_to_message_id=reply.message_id if reply is not None else None,
+        replies_to_bot=reply is not None and reply.from_user is not None and reply.from_user.is_bot,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         force_new=force_new,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -61,7 +61,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[int]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[int]: JSON}
 
 
 class TicketStatus(StrEnum):
@@ -197,6 +197,7 @@ class Ticket(Base):
     mention: Mapped[str | None] = mapped_column(String(255))
     sub_locality: Mapped[str | None] = mapped_column(String(120))
     locality_source: Mapped[str | None] = mapped_column(String(16))
+    context_ward_code: Mapped[int | None] = mapped_column(Integer)
     needs_locality: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -279,6 +280,9 @@ class OutboxMessage(Base):
     result_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    topic_name: Mapped[str | None] = mapped_column(String(128))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column()
 
 
 class CorrectionExample(Base):

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Protocol
 
+from bot.commands.corrections import add_corrections
 from bot.tagging.types import TagContext, Tags
 
 Subparsers = Any  # argparse's subparsers action has no public type
@@ -136,7 +137,7 @@ def add_eval(tagger_subparsers: Subparsers) -> None:
 
 
 # Each adds one ``doithoai tagger <name>`` subcommand; append to add more (e.g. ``corrections``).
-TAGGER_SUBCOMMANDS: list[Callable[[Subparsers], None]] = [add_eval]
+TAGGER_SUBCOMMANDS: list[Callable[[Subparsers], None]] = [add_eval, add_corrections]
 
 
 def register(subparsers: Subparsers) -> None:

@@ -11,6 +11,8 @@ from bot.services.forwarding import Forwarding, html_message
 from bot.services.incoming import IncomingMessage
 from storage.models import LinkKind, MessageRole, SourceKind, Ticket, TicketMessage, TicketStatus, utcnow
 
+SETTLE_WITHIN = 5.0
+
 
 class AnswerResult(StrEnum):
     NOT_A_TICKET = "not_a_ticket"
@@ -41,6 +43,15 @@ class AnswerService(ServiceBase):
         return None
 
     async def relay(self, message: IncomingMessage) -> AnswerOutcome:
+        """Relay an official's answer. A reply to a bot message the outbox is still recording (an
+        official who answers within a blink of the card) is looked up again once that chat settles."""
+        outcome = await self._relay(message)
+        if outcome.result is AnswerResult.NOT_A_TICKET and message.replies_to_bot:
+            await self.core.outbox_settled(message.chat_id, SETTLE_WITHIN)
+            outcome = await self._relay(message)
+        return outcome
+
+    async def _relay(self, message: IncomingMessage) -> AnswerOutcome:
         async with self.unit_of_work() as work:
             ticket = await self.ticket_of(work, message)
             if ticket is None or ticket.unit_id is None:
@@ -52,7 +63,7 @@ class AnswerService(ServiceBase):
                 await self._refuse(work, ticket, message)
                 outcome = AnswerOutcome(AnswerResult.REFUSED, ticket.id)
             else:
-                await self._relay(work, ticket, message)
+                await self._send_answer(work, ticket, message)
                 outcome = AnswerOutcome(AnswerResult.RELAYED, ticket.id)
         self.wake_outbox()
         return outcome
@@ -76,7 +87,7 @@ class AnswerService(ServiceBase):
             in_ticket_thread=True,
         )
 
-    async def _relay(self, work: UnitOfWork, ticket: Ticket, message: IncomingMessage) -> None:
+    async def _send_answer(self, work: UnitOfWork, ticket: Ticket, message: IncomingMessage) -> None:
         await work.tickets.add_message(
             TicketMessage(
                 ticket_id=ticket.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -34,6 +34,10 @@ def _nothing() -> None:
     return None
 
 
+async def _settled_at_once(chat_id: int, within: float) -> None:
+    return None
+
+
 @dataclass
 class Core:
     """The application's shared parts, built once at start-up and handed to every service."""
@@ -42,6 +46,7 @@ class Core:
     tagger: Tagger
     settings: Settings
     wake_outbox: Callable[[], None] = field(default=_nothing)
+    outbox_settled: Callable[[int, float], Awaitable[None]] = field(default=_settled_at_once)
 
     def __post_init__(self) -> None:
         self.presenter = Presenter(self.tagger, self.settings.tz)

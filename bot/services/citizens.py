@@ -51,6 +51,10 @@ class CitizenService(ServiceBase):
             citizen.anonymous = anonymous
             return citizen
 
+    async def set_reachable(self, user_id: int, reachable: bool) -> None:
+        async with self.unit_of_work() as work:
+            await work.citizens.mark_unreachable(user_id, not reachable)
+
     async def tickets(self, user_id: int) -> Sequence[Ticket]:
         async with self.unit_of_work() as work:
             return await work.tickets.of_citizen(user_id)

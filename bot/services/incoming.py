@@ -36,5 +36,6 @@ class IncomingMessage:
     media_group_id: str | None = None
     chat_title: str | None = None
     reply_to_message_id: int | None = None
+    replies_to_bot: bool = False
     thread_id: int | None = None
     force_new: bool = False

@@ -101,6 +101,7 @@ class IntakeService(ServiceBase):
         context_ward = group.ward_code if group is not None else citizen.saved_ward_code
         tags = self.tagger.tag(incoming.text or "", self.context_for(context_ward))
         ticket = await work.tickets.add(self._new_ticket(citizen, incoming, tags))
+        ticket.context_ward_code = context_ward
         await self._store_message(work, ticket, incoming)
         await work.tickets.record(
             ticket.id, "created", incoming.author.id, topic=ticket.topic, ward=ticket.ward_code

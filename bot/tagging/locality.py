@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from itertools import islice
+from operator import add
 
 from bot.tagging.gazetteer import Gazetteer, Kind, Unit, folded_key, split_type, token_key
 from bot.tagging.locality_mentions import Mention, find_mentions
@@ -223,10 +224,10 @@ def _one_place(mention: Mention) -> bool:
 def _rank(mention: Mention, others: list[_Other]) -> None:
     """Keep the candidates best confirmed by the other mentions; then current over pre-2025 names."""
     if others:
-        scored = [(_support(c, others), c) for c in mention.cands]
-        best = max(score for score, _ in scored)
+        support = _support(mention.cands, others)
+        best = max(support)
         if best > 0:
-            mention.cands = [c for score, c in scored if score == best]
+            mention.cands = [c for score, c in zip(support, mention.cands, strict=True) if score == best]
     current = [c for c in mention.cands if c.is_current]
     if current and len(current) < len(mention.cands):
         if _old_context(mention, others):
@@ -235,14 +236,22 @@ def _rank(mention: Mention, others: list[_Other]) -> None:
             mention.cands = current
 
 
-def _support(unit: Unit, others: list[_Other]) -> int:
-    """How many other mentions contain this unit or are contained by it."""
-    key, parents, can_contain = unit.key, unit.parents, unit.level < 2
-    return sum(
-        1
-        for other, keys in others
-        if not parents.isdisjoint(keys) or (can_contain and any(key in c.parents for c in other.cands))
-    )
+def _support(cands: list[Unit], others: list[_Other]) -> list[int]:
+    """Per candidate, how many other mentions contain it or are contained by it.
+
+    Containment by another mention is one C-level ``isdisjoint`` pass per mention; only the rare
+    province or district candidates are checked the other way round."""
+    parents = [c.parents for c in cands]
+    support = [0] * len(cands)
+    for other, keys in others:
+        inside = map(keys.isdisjoint, parents)
+        touched = [not apart or (c.level < 2 and _contains(c, other)) for c, apart in zip(cands, inside)]
+        support = list(map(add, support, touched))
+    return support
+
+
+def _contains(unit: Unit, other: Mention) -> bool:
+    return any(unit.key in c.parents for c in other.cands)
 
 
 def _old_context(mention: Mention, others: list[_Other]) -> bool:

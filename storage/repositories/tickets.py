@@ -147,9 +147,16 @@ class TicketRepository:
             )
         )
 
-    async def corrections(self) -> Sequence[CorrectionExample]:
+    async def corrected_tickets(self) -> Sequence[tuple[Ticket, Sequence[CorrectionExample]]]:
+        """Every ticket whose topic or place was corrected, with its corrections, oldest first."""
         result = await self.session.execute(select(CorrectionExample).order_by(CorrectionExample.id))
-        return result.scalars().all()
+        by_ticket: dict[int, list[CorrectionExample]] = {}
+        for correction in result.scalars():
+            by_ticket.setdefault(correction.ticket_id, []).append(correction)
+        if not by_ticket:
+            return []
+        tickets = await self.session.execute(select(Ticket).where(Ticket.id.in_(by_ticket)).order_by(Ticket.id))
+        return [(ticket, by_ticket[ticket.id]) for ticket in tickets.scalars()]
 
     async def touch(self, ticket: Ticket, when: datetime | None = None) -> None:
         ticket.last_message_at = when or utcnow()

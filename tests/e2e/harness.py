@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.app import Application
 from bot.org.loader import import_org
+from bot.outbox.pacing import Limit, Pacer
 from config.settings import Settings
 from sandbox.calls import Call
 from sandbox.driver import ChatHandle, Sandbox
@@ -16,7 +17,7 @@ from sandbox.people import Person
 
 TOKEN = "123456:E2E-TEST-TOKEN"
 BOT_USERNAME = "doithoai_bot"
-WAIT = 10.0
+WAIT = 15.0
 
 # Codes used across the tests (Nghệ An): Xã Vĩnh Tường (old Hội Sơn) and Xã Nghĩa Khánh.
 NGHE_AN = 40
@@ -106,10 +107,16 @@ def settings_for(sb: Sandbox, database_url: str) -> Settings:
     return Settings(bot_token=sb.token, telegram_api_base=sb.base_url, database_url=database_url)
 
 
+def relaxed_pacer() -> Pacer:
+    """Telegram's per-chat limits would make a test with twenty messages last a minute; the limits
+    themselves are tested in tests/outbox."""
+    return Pacer(private=Limit(100, 1.0), group=Limit(100, 1.0))
+
+
 @contextlib.asynccontextmanager
-async def running_bot(sb: Sandbox, database_url: str) -> AsyncIterator[Application]:
+async def running_bot(sb: Sandbox, database_url: str, pacer: Pacer | None = None) -> AsyncIterator[Application]:
     """The real application, long-polling the sandbox, stopped gracefully at the end."""
-    app = Application(settings_for(sb, database_url))
+    app = Application(settings_for(sb, database_url), pacer=pacer or relaxed_pacer())
     task = asyncio.create_task(app.run_polling(handle_signals=False))
     try:
         await asyncio.wait_for(app.started.wait(), WAIT)

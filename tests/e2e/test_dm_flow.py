@@ -152,3 +152,13 @@ async def test_a_citizen_who_blocked_the_bot_is_shown_as_unreachable(
     await world.commune_cadre.reply(world.commune_staff, to=card.result, text="Đã yêu cầu tổ vệ sinh thu gom.")
     warning = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "chặn bot" in text_of(c))
     assert "#1" in text_of(warning)
+
+
+async def test_blocking_the_bot_shows_on_the_next_card(sb: Sandbox, world: World, app: Application) -> None:
+    await world.lan.say(world.dm_lan, "Cột điện ở xã Hội Sơn, huyện Anh Sơn nghiêng, sợ đổ.")
+    await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    world.lan.block_bot()
+    await world.lan.say(world.village, "/hoi Cột điện ở thôn 2 nghiêng, sợ đổ vào nhà dân.")
+    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #2" in text_of(c))
+    assert "chặn bot" not in text_of(card), "a group ticket is answered in the group, so blocking does not matter"
+    world.lan.unblock_bot()
