@@ -56,8 +56,15 @@ def make_fsm_storage(settings: Settings) -> BaseStorage:
 
 
 class Application:
-    def __init__(self, settings: Settings, bot: Bot | None = None, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bot: Bot | None = None,
+        pacer: Pacer | None = None,
+        shutdown_grace: float = SHUTDOWN_GRACE,
+    ) -> None:
         self.settings = settings
+        self.shutdown_grace = shutdown_grace
         self.db = Database(settings.database_url)
         self.bot = bot or make_bot(settings)
         self.outbox = OutboxWorker(self.db, self.bot, pacer=pacer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DEFAULT_API_BASE = "https://api.telegram.org"
@@ -27,6 +28,20 @@ def _admin_ids(raw: str) -> frozenset[int]:
         except ValueError as error:
             raise SettingsError(f"ADMIN_IDS: {part!r} is not a Telegram user id") from error
     return frozenset(ids)
+
+
+def load_dotenv(path: Path = Path(".env")) -> None:
+    """Put ``KEY=VALUE`` lines of ``path`` into the environment; variables already set win."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = (part.strip() for part in line.split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        os.environ.setdefault(key.removeprefix("export ").strip(), value)
 
 
 @dataclass(frozen=True)

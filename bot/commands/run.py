@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from typing import Any
 
@@ -28,13 +29,14 @@ def handle(args: argparse.Namespace) -> int:
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level)
     if not settings.bot_token:
         from bot.demo import run_demo
 
+        logs.configure(settings.log_level if "LOG_LEVEL" in os.environ else "WARNING")
         print(NO_TOKEN)
         return asyncio.run(run_demo())
     from bot.app import Application
 
+    logs.configure(settings.log_level)
     asyncio.run(Application(settings).run_polling())
     return 0

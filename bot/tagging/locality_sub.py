@@ -11,7 +11,19 @@ _BY_NUMBER_ONLY = frozenset({("to",), ("khoi",), ("to", "dan", "pho"), ("khu", "
 _BY_NAME_TOO = frozenset(
     {("thon",), ("xom",), ("ban",), ("ap",), ("lang",), ("buon",), ("hamlet",), ("village",)}
 )
-_FIRST_WORDS = frozenset(words[0] for words in _BY_NUMBER_ONLY | _BY_NAME_TOO)
+_GROUP_WORDS = _BY_NUMBER_ONLY | _BY_NAME_TOO
+
+
+def _by_first_word() -> dict[str, list[tuple[int, bool]]]:
+    """First word → (width, may be followed by a name) of the group words it starts, widest first."""
+    out: dict[str, list[tuple[int, bool]]] = {}
+    for words in sorted(_GROUP_WORDS, key=len, reverse=True):
+        out.setdefault(words[0], []).append((len(words), words in _BY_NAME_TOO))
+    return out
+
+
+_BY_FIRST_WORD = _by_first_word()
+_FIRST_WORDS = frozenset(_BY_FIRST_WORD)
 # Accented spellings; an unaccented word only counts when written without accents.
 _SPELLINGS = frozenset(
     {
@@ -64,19 +76,17 @@ def find_sub_locality(text: TokenizedText, place_starts: frozenset[str]) -> tupl
     n = len(text)
     if _FIRST_WORDS.isdisjoint(text.folded):
         return None
-    for i in compress(range(n), map(_FIRST_WORDS.__contains__, text.folded)):
-        for width in (3, 2, 1):
+    folded = text.folded
+    for i in compress(range(n), map(_FIRST_WORDS.__contains__, folded)):
+        for width, by_name in _BY_FIRST_WORD[folded[i]]:
             end = i + width
-            if end >= n:
-                continue
-            words = tuple(text.folded[i:end])
-            if words not in _BY_NUMBER_ONLY and words not in _BY_NAME_TOO:
+            if end >= n or (width > 1 and tuple(folded[i:end]) not in _GROUP_WORDS):
                 continue
             if not _spelled_right(text, i, end) or text.brk(end):
                 continue
-            if f"{text.folded[end - 1]} {text.folded[end]}" in place_starts:
+            if f"{folded[end - 1]} {folded[end]}" in place_starts:
                 continue
-            found = _named(text, end, words in _BY_NAME_TOO)
+            found = _named(text, end, by_name)
             if found:
                 return i, found
     return None

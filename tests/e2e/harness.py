@@ -114,9 +114,11 @@ def relaxed_pacer() -> Pacer:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(sb: Sandbox, database_url: str, pacer: Pacer | None = None) -> AsyncIterator[Application]:
+async def running_bot(
+    sb: Sandbox, database_url: str, pacer: Pacer | None = None, shutdown_grace: float = 5.0
+) -> AsyncIterator[Application]:
     """The real application, long-polling the sandbox, stopped gracefully at the end."""
-    app = Application(settings_for(sb, database_url), pacer=pacer or relaxed_pacer())
+    app = Application(settings_for(sb, database_url), pacer=pacer or relaxed_pacer(), shutdown_grace=shutdown_grace)
     task = asyncio.create_task(app.run_polling(handle_signals=False))
     try:
         await asyncio.wait_for(app.started.wait(), WAIT)
