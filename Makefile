@@ -21,7 +21,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers storage sandbox
+	$(BIN)/mypy bot handlers storage sandbox config
 
 eval: install
 	$(BIN)/doithoai tagger eval ../shared/eval/tagging-dev.jsonl

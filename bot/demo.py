@@ -58,7 +58,9 @@ class Narrator:
         print(f"\n[{where}] {who}:\n      {body}", file=self.out, flush=True)
 
 
-async def _wait(sb: Sandbox, method: str, chat: ChatHandle, where: Callable[[Call], bool] | None = None) -> Call:
+async def _wait(
+    sb: Sandbox, method: str, chat: ChatHandle, where: Callable[[Call], bool] | None = None
+) -> Call:
     return await sb.wait_for(method, chat=chat, where=where, timeout=STEP_TIMEOUT)
 
 
@@ -89,9 +91,13 @@ async def play(sb: Sandbox, database_url: str, out: TextIO) -> None:
         narrator.say("Đối Thoại (bot)", staff.title or "", "(bản sao tin nhắn của công dân) " + QUESTION)
         narrator.say("Hùng (cán bộ xã), trả lời thẻ phản ánh", staff.title or "", ANSWER)
         await official.reply(staff, to=card.result, text=ANSWER)
-        answer = await _wait(sb, "sendMessage", village, where=lambda call: ANSWER in call.params.get("text", ""))
+        answer = await _wait(
+            sb, "sendMessage", village, where=lambda call: ANSWER in call.params.get("text", "")
+        )
         narrator.say("Đối Thoại (bot), trả lời tin của Lan", village.title or "", answer.params["text"])
-        confirmation = await _wait(sb, "sendMessage", staff, where=lambda call: "✅" in call.params.get("text", ""))
+        confirmation = await _wait(
+            sb, "sendMessage", staff, where=lambda call: "✅" in call.params.get("text", "")
+        )
         narrator.say("Đối Thoại (bot)", staff.title or "", confirmation.params["text"])
     finally:
         if app.started.is_set():

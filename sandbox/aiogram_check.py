@@ -40,7 +40,11 @@ def check_request(method: str, params: dict[str, Any]) -> list[str]:
     if cls is None:
         return [f"{method}: method unknown to aiogram"]
     known = param_names(cls)
-    problems = [f"{method}.{key}: parameter unknown to aiogram.methods.{cls.__name__}" for key in params if key not in known]
+    problems = [
+        f"{method}.{key}: parameter unknown to aiogram.methods.{cls.__name__}"
+        for key in params
+        if key not in known
+    ]
     try:
         cls.model_validate(params)
     except ValidationError as exc:
@@ -81,7 +85,11 @@ def _unknown_keys(parsed: Any, raw: Any, path: str) -> list[str]:
                 problems.extend(_unknown_keys(getattr(parsed, field_name), item, f"{path}.{key}"))
         return problems
     if isinstance(parsed, list | tuple) and isinstance(raw, list):
-        return [p for i, (a, b) in enumerate(zip(parsed, raw, strict=False)) for p in _unknown_keys(a, b, f"{path}[{i}]")]
+        return [
+            p
+            for i, (a, b) in enumerate(zip(parsed, raw, strict=False))
+            for p in _unknown_keys(a, b, f"{path}[{i}]")
+        ]
     return []
 
 

@@ -81,7 +81,11 @@ class CallLog:
         early: list[str] = []
         for index, limited in enumerate(self.calls):
             retry_after = (limited.response or {}).get("parameters", {}).get("retry_after")
-            if limited.status != 429 or retry_after is None or (chat_id is not None and limited.chat_id != chat_id):
+            if (
+                limited.status != 429
+                or retry_after is None
+                or (chat_id is not None and limited.chat_id != chat_id)
+            ):
                 continue
             until = (limited.answered_at or limited.at) + retry_after
             early.extend(

@@ -56,21 +56,27 @@ class _Control:
 
     async def overview(self, request: web.Request) -> web.StreamResponse:
         world = self.sb.emulator.world
-        return web.json_response({
-            "bot": world.bot.to_api(),
-            "users": [p.user.to_api() for p in self._people.values()],
-            "chats": [chat.to_api() for chat in world.chats.values()],
-            "violations": [str(v) for v in self.sb.violations],
-        })
+        return web.json_response(
+            {
+                "bot": world.bot.to_api(),
+                "users": [p.user.to_api() for p in self._people.values()],
+                "chats": [chat.to_api() for chat in world.chats.values()],
+                "violations": [str(v) for v in self.sb.violations],
+            }
+        )
 
     async def add_user(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         person = self.sb.user(
-            body["first_name"], last_name=body.get("last_name"), username=body.get("username"),
+            body["first_name"],
+            last_name=body.get("last_name"),
+            username=body.get("username"),
             language_code=body.get("language_code"),
         )
         self._people[person.id] = person
-        return web.json_response({"user": person.user.to_api(), "private_chat_id": self.sb.private_chat(person).id})
+        return web.json_response(
+            {"user": person.user.to_api(), "private_chat_id": self.sb.private_chat(person).id}
+        )
 
     async def add_group(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
@@ -90,13 +96,17 @@ class _Control:
         chat = self.sb.world_chat(int(body["chat_id"]))
         reply_id = body.get("reply_to_message_id")
         reply_to = self.sb.message(chat, int(reply_id)) if reply_id is not None else None
-        message = await self.person(body["user_id"]).say(chat, body["text"], topic=body.get("topic"), reply_to=reply_to)
+        message = await self.person(body["user_id"]).say(
+            chat, body["text"], topic=body.get("topic"), reply_to=reply_to
+        )
         return web.json_response({"message": message})
 
     async def press(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         message = self.sb.message(int(body["chat_id"]), int(body["message_id"]))
-        query = await self.person(body["user_id"]).press(message, body.get("text"), callback_data=body.get("callback_data"))
+        query = await self.person(body["user_id"]).press(
+            message, body.get("text"), callback_data=body.get("callback_data")
+        )
         return web.json_response({"callback_query": query})
 
     async def history(self, request: web.Request) -> web.StreamResponse:
@@ -105,8 +115,16 @@ class _Control:
     async def calls(self, request: web.Request) -> web.StreamResponse:
         since = int(request.query.get("since", "0"))
         calls = [
-            {"seq": c.seq, "method": c.method, "chat_id": c.chat_id, "params": c.params, "ok": c.ok,
-             "error": c.error, "fault": c.fault, "wall_time": c.wall_time}
+            {
+                "seq": c.seq,
+                "method": c.method,
+                "chat_id": c.chat_id,
+                "params": c.params,
+                "ok": c.ok,
+                "error": c.error,
+                "fault": c.fault,
+                "wall_time": c.wall_time,
+            }
             for c in self.sb.calls[since:]
         ]
         return web.json_response({"calls": calls})

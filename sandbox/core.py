@@ -75,7 +75,9 @@ class Emulator:
             return None
         return self.emit(kind, message)
 
-    async def call(self, method: str, params: dict[str, Any], files: dict[str, Upload]) -> tuple[int, dict[str, Any]]:
+    async def call(
+        self, method: str, params: dict[str, Any], files: dict[str, Upload]
+    ) -> tuple[int, dict[str, Any]]:
         """Execute one Bot API method and return (HTTP status, JSON body)."""
         handler = methods.HANDLERS.get(method.lower())
         if handler is None:
@@ -108,7 +110,9 @@ class Emulator:
         except ApiError:
             return None
 
-    async def webhook_reply(self, method: str, params: dict[str, Any], files: dict[str, Upload], is_form: bool) -> None:
+    async def webhook_reply(
+        self, method: str, params: dict[str, Any], files: dict[str, Upload], is_form: bool
+    ) -> None:
         """Run (and record) a method the bot returned in its webhook response."""
         decoded = coerce_form(method, params) if is_form else params
         call = self.log.begin(method, decoded, tuple(files), self.chat_id_of(decoded))

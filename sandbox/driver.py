@@ -43,7 +43,9 @@ class ChatHandle:
         for topic in self.chat.topics.values():
             if topic.name == name:
                 return topic.thread_id
-        raise KeyError(f"no topic {name!r} in {self.title!r}; topics: {[t.name for t in self.chat.topics.values()]}")
+        raise KeyError(
+            f"no topic {name!r} in {self.title!r}; topics: {[t.name for t in self.chat.topics.values()]}"
+        )
 
     def add(self, *people: Person) -> None:
         self.chat.members.update(p.id for p in people)
@@ -64,10 +66,16 @@ class ChatHandle:
         self.chat.bot_status = status
         new = member_info(self.chat, em.world.bot, em.world.bot)
         self._sb.note_action()
-        em.emit("my_chat_member", {
-            "chat": self.chat.to_api(), "from": by.user.to_api(), "date": now(),
-            "old_chat_member": old, "new_chat_member": new,
-        })
+        em.emit(
+            "my_chat_member",
+            {
+                "chat": self.chat.to_api(),
+                "from": by.user.to_api(),
+                "date": now(),
+                "old_chat_member": old,
+                "new_chat_member": new,
+            },
+        )
 
 
 ChatRef = ChatHandle | Chat | int
@@ -109,8 +117,13 @@ class Sandbox:
         flood limits (sandbox.ratelimit) answering 429 like Telegram.
         """
         emulator = Emulator(
-            token, bot_username, bot_name, strict=strict, spec_path=spec_path,
-            callback_lifetime=callback_lifetime, rate_limits=rate_limits,
+            token,
+            bot_username,
+            bot_name,
+            strict=strict,
+            spec_path=spec_path,
+            callback_lifetime=callback_lifetime,
+            rate_limits=rate_limits,
         )
         holder: list[Sandbox] = []
         extend = (lambda app: control.install(app, lambda: holder[0])) if control_api else None
@@ -150,9 +163,17 @@ class Sandbox:
         """Updates queued for the bot and not yet confirmed (getUpdates offset) or delivered (webhook)."""
         return list(self.emulator.updates.pending)
 
-    def user(self, first_name: str, *, last_name: str | None = None, username: str | None = None,
-             language_code: str | None = None) -> Person:
-        user = self.emulator.world.add_user(first_name, last_name=last_name, username=username, language_code=language_code)
+    def user(
+        self,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> Person:
+        user = self.emulator.world.add_user(
+            first_name, last_name=last_name, username=username, language_code=language_code
+        )
         return Person(self, user)
 
     def private_chat(self, person: Person) -> ChatHandle:
@@ -230,8 +251,14 @@ class Sandbox:
         """A position in the call log, for wait_for(since=...)."""
         return self.emulator.log.mark()
 
-    def calls_to(self, method: str | None = None, *, chat: ChatRef | None = None, since: int = 0,
-                 ok: bool | None = None) -> list[Call]:
+    def calls_to(
+        self,
+        method: str | None = None,
+        *,
+        chat: ChatRef | None = None,
+        since: int = 0,
+        ok: bool | None = None,
+    ) -> list[Call]:
         match = self._matcher(method, chat, None, ok)
         return [c for c in self.calls[since:] if match(c)]
 
@@ -252,9 +279,13 @@ class Sandbox:
         """
         start = self._action_mark if since is None else since
         what = f"{method} call" + (f" to chat {self.world_chat(chat).id}" if chat is not None else "")
-        return await self.emulator.log.wait_for(self._matcher(method, chat, where, ok), since=start, within=timeout, what=what)
+        return await self.emulator.log.wait_for(
+            self._matcher(method, chat, where, ok), since=start, within=timeout, what=what
+        )
 
-    def _matcher(self, method: str | None, chat: ChatRef | None, where: Where | None, ok: bool | None) -> Where:
+    def _matcher(
+        self, method: str | None, chat: ChatRef | None, where: Where | None, ok: bool | None
+    ) -> Where:
         chat_id = self.world_chat(chat).id if chat is not None else None
 
         def match(call: Call) -> bool:

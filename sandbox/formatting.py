@@ -216,7 +216,9 @@ def parse_html(source: str) -> tuple[str, list[Entity]]:
     return _Parser(source).run()
 
 
-def apply_parse_mode(text: str, parse_mode: str | None, entities: list[Entity] | None) -> tuple[str, list[Entity]]:
+def apply_parse_mode(
+    text: str, parse_mode: str | None, entities: list[Entity] | None
+) -> tuple[str, list[Entity]]:
     """Resolve a text/caption and its formatting the way sendMessage/sendPhoto do.
 
     Explicit entities win over parse_mode (the text is then taken literally).

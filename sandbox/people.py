@@ -38,7 +38,12 @@ class Person:
         return f"Person({self.name!r}, id={self.id})"
 
     async def say(
-        self, chat: Any, text: str, *, topic: int | None = None, reply_to: MessageRef | None = None,
+        self,
+        chat: Any,
+        text: str,
+        *,
+        topic: int | None = None,
+        reply_to: MessageRef | None = None,
         entities: list[dict[str, Any]] | None = None,
     ) -> Message:
         """Send a text message; commands, mentions, hashtags and URLs get entities as in Telegram clients."""
@@ -51,38 +56,62 @@ class Person:
     async def reply(self, chat: Any, *, to: MessageRef, text: str) -> Message:
         return await self.say(chat, text, reply_to=to)
 
-    async def send_photo(self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any) -> Message:
+    async def send_photo(
+        self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any
+    ) -> Message:
         return self._send_media(chat, "photo", data, caption, None, None, where)
 
     async def send_document(
-        self, chat: Any, *, file_name: str = "giay-to.pdf", mime_type: str = "application/pdf",
-        caption: str | None = None, data: bytes | None = None, **where: Any,
+        self,
+        chat: Any,
+        *,
+        file_name: str = "giay-to.pdf",
+        mime_type: str = "application/pdf",
+        caption: str | None = None,
+        data: bytes | None = None,
+        **where: Any,
     ) -> Message:
         return self._send_media(chat, "document", data, caption, file_name, mime_type, where)
 
-    async def send_voice(self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any) -> Message:
+    async def send_voice(
+        self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any
+    ) -> Message:
         return self._send_media(chat, "voice", data, caption, None, "audio/ogg", where)
 
-    async def send_video(self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any) -> Message:
+    async def send_video(
+        self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any
+    ) -> Message:
         return self._send_media(chat, "video", data, caption, "video.mp4", "video/mp4", where)
 
     async def send_video_note(self, chat: Any, *, data: bytes | None = None, **where: Any) -> Message:
         return self._send_media(chat, "video_note", data, None, None, None, where)
 
-    async def send_audio(self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any) -> Message:
+    async def send_audio(
+        self, chat: Any, *, caption: str | None = None, data: bytes | None = None, **where: Any
+    ) -> Message:
         return self._send_media(chat, "audio", data, caption, "audio.mp3", "audio/mpeg", where)
 
     async def send_location(self, chat: Any, latitude: float, longitude: float, **where: Any) -> Message:
         return self._send(chat, {"location": {"latitude": latitude, "longitude": longitude}}, **where)
 
-    async def send_contact(self, chat: Any, phone_number: str, first_name: str | None = None, **where: Any) -> Message:
-        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name or self.user.first_name}
+    async def send_contact(
+        self, chat: Any, phone_number: str, first_name: str | None = None, **where: Any
+    ) -> Message:
+        contact: dict[str, Any] = {
+            "phone_number": phone_number,
+            "first_name": first_name or self.user.first_name,
+        }
         if first_name is None:
             contact["user_id"] = self.id
         return self._send(chat, {"contact": contact}, **where)
 
     async def send_album(
-        self, chat: Any, kinds: Sequence[str] = ("photo", "photo"), *, caption: str | None = None, topic: int | None = None
+        self,
+        chat: Any,
+        kinds: Sequence[str] = ("photo", "photo"),
+        *,
+        caption: str | None = None,
+        topic: int | None = None,
     ) -> list[Message]:
         """Send 2-10 photos/videos as one media group; the caption goes on the first item."""
         if not 2 <= len(kinds) <= 10 or not set(kinds) <= {"photo", "video"}:
@@ -111,7 +140,9 @@ class Person:
         self._sb.emulator.deliver(chat, edited, kind="edited_message")
         return edited
 
-    async def press(self, message: MessageRef, text: str | None = None, *, callback_data: str | None = None) -> dict[str, Any]:
+    async def press(
+        self, message: MessageRef, text: str | None = None, *, callback_data: str | None = None
+    ) -> dict[str, Any]:
         """Press an inline button (by its text or its callback_data) of the message's current version."""
         chat, current = self._sb.current(message)
         self._require_member(chat)
@@ -151,16 +182,30 @@ class Person:
         self.user.blocked_bot = blocked
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
         self._sb.note_action()
-        em.emit("my_chat_member", {
-            "chat": chat.to_api(), "from": self.user.to_api(), "date": now(),
-            "old_chat_member": _bot_member(em.world.bot, old), "new_chat_member": _bot_member(em.world.bot, new),
-        })
+        em.emit(
+            "my_chat_member",
+            {
+                "chat": chat.to_api(),
+                "from": self.user.to_api(),
+                "date": now(),
+                "old_chat_member": _bot_member(em.world.bot, old),
+                "new_chat_member": _bot_member(em.world.bot, new),
+            },
+        )
 
     def _send_media(
-        self, chat: Any, kind: str, data: bytes | None, caption: str | None, file_name: str | None,
-        mime_type: str | None, where: dict[str, Any],
+        self,
+        chat: Any,
+        kind: str,
+        data: bytes | None,
+        caption: str | None,
+        file_name: str | None,
+        mime_type: str | None,
+        where: dict[str, Any],
     ) -> Message:
-        stored = self._sb.emulator.world.add_file(kind, data or secrets.token_bytes(256), file_name=file_name, mime_type=mime_type)
+        stored = self._sb.emulator.world.add_file(
+            kind, data or secrets.token_bytes(256), file_name=file_name, mime_type=mime_type
+        )
         content: dict[str, Any] = {kind: media_object(kind, stored)}
         if caption:
             if utf16_len(caption) > 1024:
@@ -171,7 +216,14 @@ class Person:
                 content["caption_entities"] = found
         return self._send(chat, content, **where)
 
-    def _send(self, chat: Any, content: dict[str, Any], *, topic: int | None = None, reply_to: MessageRef | None = None) -> Message:
+    def _send(
+        self,
+        chat: Any,
+        content: dict[str, Any],
+        *,
+        topic: int | None = None,
+        reply_to: MessageRef | None = None,
+    ) -> Message:
         target = self._sb.world_chat(chat)
         self._require_member(target)
         if target.user is not None and target.user.blocked_bot:
@@ -202,12 +254,16 @@ def _find_button(message: Message, text: str | None, callback_data: str | None) 
     rows = message.get("reply_markup", {}).get("inline_keyboard", [])
     buttons: list[dict[str, Any]] = [button for row in rows for button in row]
     for button in buttons:
-        if (text is not None and button["text"] == text) or (callback_data is not None and button.get("callback_data") == callback_data):
+        if (text is not None and button["text"] == text) or (
+            callback_data is not None and button.get("callback_data") == callback_data
+        ):
             if "callback_data" not in button:
                 raise SandboxUsageError(f"button {button['text']!r} is not a callback button")
             return button
     labels = [b["text"] for b in buttons]
-    raise SandboxUsageError(f"no button {text or callback_data!r} on message {message['message_id']}; buttons: {labels}")
+    raise SandboxUsageError(
+        f"no button {text or callback_data!r} on message {message['message_id']}; buttons: {labels}"
+    )
 
 
 def _bot_member(bot: User, status: str) -> dict[str, Any]:

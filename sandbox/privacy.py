@@ -6,12 +6,26 @@ from typing import Any
 
 from sandbox.world import Chat, User
 
-SERVICE_KEYS = frozenset({
-    "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo", "delete_chat_photo",
-    "group_chat_created", "supergroup_chat_created", "migrate_to_chat_id", "migrate_from_chat_id",
-    "pinned_message", "forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened",
-    "general_forum_topic_hidden", "general_forum_topic_unhidden",
-})
+SERVICE_KEYS = frozenset(
+    {
+        "new_chat_members",
+        "left_chat_member",
+        "new_chat_title",
+        "new_chat_photo",
+        "delete_chat_photo",
+        "group_chat_created",
+        "supergroup_chat_created",
+        "migrate_to_chat_id",
+        "migrate_from_chat_id",
+        "pinned_message",
+        "forum_topic_created",
+        "forum_topic_edited",
+        "forum_topic_closed",
+        "forum_topic_reopened",
+        "general_forum_topic_hidden",
+        "general_forum_topic_unhidden",
+    }
+)
 
 
 def bot_receives(chat: Chat, bot: User, message: dict[str, Any]) -> bool:
@@ -41,6 +55,8 @@ def _addresses_bot(message: dict[str, Any], username: str) -> bool:
             target = fragment.partition("@")[2]
             if not target or target.lower() == username.lower():
                 return True
-        elif (entity["type"] == "mention" and fragment[1:].lower() == username.lower()) or (entity["type"] == "text_mention" and entity.get("user", {}).get("is_bot")):
+        elif (entity["type"] == "mention" and fragment[1:].lower() == username.lower()) or (
+            entity["type"] == "text_mention" and entity.get("user", {}).get("is_bot")
+        ):
             return True
     return False

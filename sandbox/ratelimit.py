@@ -39,6 +39,8 @@ class RateLimits:
                 sent.popleft()
             if len(sent) >= limit:
                 retry_after = max(1, math.ceil(seconds - (now - sent[0])))
-                raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+                raise ApiError(
+                    429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+                )
         for key, _ in windows:
             self._sent[key].append(now)

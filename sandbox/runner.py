@@ -24,7 +24,10 @@ class Running:
 
 
 async def serve(
-    emulator: Emulator, host: str = "127.0.0.1", port: int = 0, extend: Callable[[web.Application], None] | None = None
+    emulator: Emulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    extend: Callable[[web.Application], None] | None = None,
 ) -> Running:
     runner = web.AppRunner(build_app(emulator, extend), access_log=None, shutdown_timeout=1.0)
     await runner.setup()

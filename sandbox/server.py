@@ -100,7 +100,9 @@ def _drop(request: web.Request) -> None:
 
 
 def _json(status: int, body: dict[str, Any]) -> web.Response:
-    return web.Response(status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json")
+    return web.Response(
+        status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json"
+    )
 
 
 async def read_params(request: web.Request, method: str) -> tuple[dict[str, Any], dict[str, Upload]]:

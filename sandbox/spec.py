@@ -65,10 +65,14 @@ class Spec:
             if not isinstance(value, list):
                 return [f"{path}: expected {type_name}, got {type(value).__name__}"]
             inner = type_name.removeprefix("Array of ")
-            return [p for i, item in enumerate(value) for p in self.check_value([inner], item, f"{path}[{i}]")]
+            return [
+                p for i, item in enumerate(value) for p in self.check_value([inner], item, f"{path}[{i}]")
+            ]
         scalar = _scalar_matches(type_name, value)
         if scalar is not None:
-            return [] if scalar else [f"{path}: expected {type_name}, got {type(value).__name__} {value!r:.60}"]
+            return (
+                [] if scalar else [f"{path}: expected {type_name}, got {type(value).__name__} {value!r:.60}"]
+            )
         spec = self.types.get(type_name)
         if spec is None:
             return [f"{path}: type {type_name} unknown to Bot API spec {self.version}"]
@@ -78,7 +82,9 @@ class Spec:
             return [f"{path}: expected {type_name} object, got {type(value).__name__}"]
         return self._check_fields(type_name, spec.get("fields", []), value, path)
 
-    def _check_fields(self, owner: str, fields: list[dict[str, Any]], value: dict[str, Any], path: str) -> list[str]:
+    def _check_fields(
+        self, owner: str, fields: list[dict[str, Any]], value: dict[str, Any], path: str
+    ) -> list[str]:
         by_name = {f["name"]: f for f in fields}
         problems = [
             f"{path}.{key}: unknown to {owner} in Bot API spec {self.version}"

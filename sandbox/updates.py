@@ -22,7 +22,9 @@ WebhookReply = Callable[[str, dict[str, Any], dict[str, Upload], bool], Awaitabl
 
 DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
-POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+POLL_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 
 
 @dataclass
@@ -94,7 +96,9 @@ class UpdateQueue:
         else:
             self.pending = [u for u in self.pending if u["update_id"] >= offset]
 
-    async def poll(self, offset: int | None, limit: int, wait_seconds: float, allowed: list[str] | None) -> list[Update]:
+    async def poll(
+        self, offset: int | None, limit: int, wait_seconds: float, allowed: list[str] | None
+    ) -> list[Update]:
         if self.webhook is not None:
             raise ApiError(409, WEBHOOK_CONFLICT)
         if not 1 <= limit <= 100:
@@ -123,7 +127,9 @@ class UpdateQueue:
                 raise ApiError(409, WEBHOOK_CONFLICT)
         return self.pending[:limit]
 
-    def set_webhook(self, url: str, secret_token: str | None, drop: bool, allowed: list[str] | None, max_connections: int) -> None:
+    def set_webhook(
+        self, url: str, secret_token: str | None, drop: bool, allowed: list[str] | None, max_connections: int
+    ) -> None:
         check_loopback(url)
         if drop:
             self.pending.clear()
@@ -179,7 +185,9 @@ class UpdateQueue:
             headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
         try:
             async with self._session.post(
-                webhook.url, data=json.dumps(update, ensure_ascii=False), headers=headers,
+                webhook.url,
+                data=json.dumps(update, ensure_ascii=False),
+                headers=headers,
                 timeout=aiohttp.ClientTimeout(total=60),
             ) as response:
                 if not 200 <= response.status < 300:
@@ -189,7 +197,6 @@ class UpdateQueue:
                 return None
         except (aiohttp.ClientError, TimeoutError) as exc:
             return f"Connection failed: {type(exc).__name__}"
-
 
     async def _run_reply(self, response: aiohttp.ClientResponse) -> None:
         if self.on_reply is None:
@@ -209,13 +216,17 @@ class UpdateQueue:
             await self.on_reply(method, fields, files, is_form)
 
 
-async def _read_multipart(response: aiohttp.ClientResponse, fields: dict[str, Any], files: dict[str, Upload]) -> None:
+async def _read_multipart(
+    response: aiohttp.ClientResponse, fields: dict[str, Any], files: dict[str, Upload]
+) -> None:
     reader = aiohttp.MultipartReader.from_response(response)
     while (part := await reader.next()) is not None:
         if not isinstance(part, aiohttp.BodyPartReader) or part.name is None:
             continue
         if part.filename:
-            files[part.name] = Upload(part.filename, bytes(await part.read()), part.headers.get("Content-Type", ""))
+            files[part.name] = Upload(
+                part.filename, bytes(await part.read()), part.headers.get("Content-Type", "")
+            )
         else:
             fields[part.name] = await part.text()
 
@@ -231,4 +242,6 @@ def check_loopback(url: str) -> None:
     except ValueError:
         loopback = False
     if not loopback:
-        raise bad_request("bad webhook: the sandbox only delivers to loopback addresses (127.0.0.1, ::1, localhost)")
+        raise bad_request(
+            "bad webhook: the sandbox only delivers to loopback addresses (127.0.0.1, ::1, localhost)"
+        )

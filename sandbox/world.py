@@ -42,7 +42,11 @@ class Topic:
     closed: bool = False
 
     def to_api(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"message_thread_id": self.thread_id, "name": self.name, "icon_color": self.icon_color}
+        data: dict[str, Any] = {
+            "message_thread_id": self.thread_id,
+            "name": self.name,
+            "icon_color": self.icon_color,
+        }
         if self.icon_custom_emoji_id:
             data["icon_custom_emoji_id"] = self.icon_custom_emoji_id
         return data
@@ -73,7 +77,9 @@ class Chat:
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
         if self.user is not None:
-            data.update({k: v for k, v in self.user.to_api().items() if k in ("first_name", "last_name", "username")})
+            data.update(
+                {k: v for k, v in self.user.to_api().items() if k in ("first_name", "last_name", "username")}
+            )
         else:
             data["title"] = self.title
             if self.username:
@@ -154,7 +160,9 @@ class World:
     def message(self, chat: Chat, message_id: Any) -> Message | None:
         return chat.messages.get(message_id) if isinstance(message_id, int) else None
 
-    def add_file(self, kind: str, data: bytes, *, file_name: str | None = None, mime_type: str | None = None) -> StoredFile:
+    def add_file(
+        self, kind: str, data: bytes, *, file_name: str | None = None, mime_type: str | None = None
+    ) -> StoredFile:
         unique = secrets.token_urlsafe(9)
         file_id = f"SBX{kind[:3].upper()}{unique}{secrets.token_urlsafe(12)}"
         extension = file_name.rpartition(".")[2] if file_name and "." in file_name else "bin"
@@ -203,7 +211,12 @@ def compose(
     something else, and replies in a non-forum supergroup carry the reply chain's root as
     message_thread_id (without is_topic_message; sendMessage rejects that id there).
     """
-    message: Message = {"message_id": chat.take_message_id(), "from": sender.to_api(), "chat": chat.to_api(), "date": now()}
+    message: Message = {
+        "message_id": chat.take_message_id(),
+        "from": sender.to_api(),
+        "chat": chat.to_api(),
+        "date": now(),
+    }
     if thread_id is not None:
         message["message_thread_id"] = thread_id
         message["is_topic_message"] = True

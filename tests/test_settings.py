@@ -23,7 +23,9 @@ def test_admin_ids_are_parsed_and_bad_values_are_refused() -> None:
         Settings.from_env({"TIMEZONE": "Mars/Olympus"})
 
 
-def test_dotenv_fills_what_the_environment_does_not_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dotenv_fills_what_the_environment_does_not_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = tmp_path / ".env"
     env.write_text('# comment\nBOT_TOKEN="1:abc"\nLOG_LEVEL=debug\n', encoding="utf-8")
     monkeypatch.setenv("BOT_TOKEN", "")  # recorded, so the value loaded below is undone after the test

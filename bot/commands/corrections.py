@@ -18,7 +18,9 @@ def add_corrections(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "corrections", help="the topic and place corrections made by staff and citizens, as labelled examples"
     )
-    parser.add_argument("--export", action="store_true", required=True, help="write them in the dev-set format")
+    parser.add_argument(
+        "--export", action="store_true", required=True, help="write them in the dev-set format"
+    )
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     parser.set_defaults(handler=run_export)
 

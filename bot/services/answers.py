@@ -114,7 +114,7 @@ class AnswerService(ServiceBase):
             )
         else:
             await self.forwarding.reply_to_citizen(work, ticket, reply_to, header, LinkKind.ANSWER)
-            payload = {"from_chat_id": message.chat_id, "message_id": message.message_id}
+            payload: dict[str, object] = {"from_chat_id": message.chat_id, "message_id": message.message_id}
             if reply_to is not None:
                 payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
             await work.outbox.enqueue(

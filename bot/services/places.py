@@ -7,7 +7,9 @@ from bot.tagging.locality import PlaceMatch
 from bot.tagging.types import TagContext
 
 
-def find_places(tagger: Tagger, query: str, limit: int = 6, province_code: int | None = None) -> list[PlaceMatch]:
+def find_places(
+    tagger: Tagger, query: str, limit: int = 6, province_code: int | None = None
+) -> list[PlaceMatch]:
     """Best candidates first. A ward code, or a name the resolver pins down with its district or
     province, gives one answer; otherwise the name search offers up to ``limit`` choices."""
     localities = tagger.localities
@@ -31,11 +33,23 @@ def _resolve(tagger: Tagger, query: str, limit: int, province_code: int | None) 
     return []
 
 
-_HIGHER_LEVELS = ("huyện", "huyen", "quận", "quan ", "thị xã", "thi xa", "tỉnh", "tinh ", "thành phố", "thanh pho", "tp")
+_HIGHER_LEVELS = (
+    "huyện",
+    "huyen",
+    "quận",
+    "quan ",
+    "thị xã",
+    "thi xa",
+    "tỉnh",
+    "tinh ",
+    "thành phố",
+    "thanh pho",
+    "tp",
+)
 
 
 def _names_several_levels(query: str) -> bool:
-    """"Hội Sơn, Anh Sơn" or "xã Hội Sơn huyện Anh Sơn": the higher unit narrows the name down."""
+    """ "Hội Sơn, Anh Sơn" or "xã Hội Sơn huyện Anh Sơn": the higher unit narrows the name down."""
     lowered = query.lower()
     return "," in lowered or "(" in lowered or any(f" {word}" in lowered for word in _HIGHER_LEVELS)
 

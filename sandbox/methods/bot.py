@@ -15,9 +15,18 @@ if TYPE_CHECKING:
 
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-    "can_delete_stories", "can_pin_messages", "can_send_welcome_messages",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_pin_messages",
+    "can_send_welcome_messages",
 )
 
 
@@ -67,7 +76,10 @@ async def get_chat(em: Emulator, params: Params, files: Files) -> dict[str, Any]
     chat = em.world.chat(params["chat_id"])
     if chat.is_group and chat.bot_status not in ("member", "administrator"):
         raise bad_request("chat not found")
-    gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False)
+    gifts = dict.fromkeys(
+        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"),
+        False,
+    )
     return chat.to_api() | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
 
@@ -108,7 +120,9 @@ async def get_chat_administrators(em: Emulator, params: Params, files: Files) ->
     chat = em.world.chat(params["chat_id"])
     if not chat.is_group:
         raise bad_request("there are no administrators in the private chat")
-    ids = [chat.owner_id, *sorted(chat.admin_ids)] + ([em.world.bot.id] if chat.bot_status == "administrator" else [])
+    ids = [chat.owner_id, *sorted(chat.admin_ids)] + (
+        [em.world.bot.id] if chat.bot_status == "administrator" else []
+    )
     users = [em.world.users[i] for i in ids if i is not None]
     return [member_info(chat, user, em.world.bot) for user in users]
 

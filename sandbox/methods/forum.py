@@ -31,7 +31,9 @@ def _topic(chat: Chat, thread_id: Any) -> Topic:
     return topic
 
 
-def open_topic(em: Emulator, chat: Chat, creator: User, name: str, icon_color: int, emoji: str | None) -> Topic:
+def open_topic(
+    em: Emulator, chat: Chat, creator: User, name: str, icon_color: int, emoji: str | None
+) -> Topic:
     """Create a topic: its thread id is the id of its forum_topic_created service message."""
     if not 1 <= len(name) <= 128:
         raise bad_request("TOPIC_TITLE_EMPTY" if not name else "TOPIC_TITLE_INVALID")

@@ -32,7 +32,11 @@ def resolve_file(em: Emulator, kind: str, value: Any, files: Files) -> StoredFil
         upload = files.get(value.removeprefix("attach://"))
         if upload is None:
             raise bad_request(f"file part {value.removeprefix('attach://')!r} not found in the request")
-        mime = upload.content_type if upload.content_type != "application/octet-stream" else DEFAULT_MIME.get(kind)
+        mime = (
+            upload.content_type
+            if upload.content_type != "application/octet-stream"
+            else DEFAULT_MIME.get(kind)
+        )
         return em.world.add_file(kind, upload.data, file_name=upload.filename, mime_type=mime)
     stored = em.world.file(value)
     if stored.kind != kind:
@@ -47,7 +51,11 @@ def _title(kind: str) -> str:
 def media_object(kind: str, stored: StoredFile, params: Params | None = None) -> Any:
     """The JSON object Telegram puts in a message for this file."""
     params = params or {}
-    base: dict[str, Any] = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": len(stored.data)}
+    base: dict[str, Any] = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": len(stored.data),
+    }
     duration = {"duration": int(params.get("duration") or 1)}
     size = {"width": int(params.get("width") or 1280), "height": int(params.get("height") or 720)}
     named = {k: v for k, v in (("file_name", stored.file_name), ("mime_type", stored.mime_type)) if v}
@@ -59,7 +67,8 @@ def media_object(kind: str, stored: StoredFile, params: Params | None = None) ->
         "video_note": base | {"length": int(params.get("length") or 240)} | duration,
         "audio": base | duration | named,
         "animation": base | size | duration | named,
-        "sticker": base | {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False},
+        "sticker": base
+        | {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False},
     }
     return shapes[kind]
 
@@ -68,7 +77,9 @@ def _send_media(kind: str) -> None:
     async def handler(em: Emulator, params: Params, files: Files) -> Message:
         where = target(em, params)
         stored = resolve_file(em, kind, params[kind], files)
-        content = {kind: media_object(kind, stored, params)} | caption_content(params) | markup_content(params)
+        content = (
+            {kind: media_object(kind, stored, params)} | caption_content(params) | markup_content(params)
+        )
         return post(em, where, content)
 
     for method, method_kind in MEDIA_METHODS.items():
@@ -86,7 +97,9 @@ async def send_location(em: Emulator, params: Params, files: Files) -> Message:
     latitude, longitude = float(params["latitude"]), float(params["longitude"])
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise bad_request("wrong latitude/longitude specified")
-    return post(em, where, {"location": {"latitude": latitude, "longitude": longitude}} | markup_content(params))
+    return post(
+        em, where, {"location": {"latitude": latitude, "longitude": longitude}} | markup_content(params)
+    )
 
 
 @api_method("sendContact")
@@ -111,7 +124,11 @@ async def send_media_group(em: Emulator, params: Params, files: Files) -> list[M
     captions = [caption_content(item) for item in media]
     group_id = str(secrets.randbelow(10**18))
     return [
-        post(em, where, {"media_group_id": group_id, item["type"]: media_object(item["type"], file, item)} | caption)
+        post(
+            em,
+            where,
+            {"media_group_id": group_id, item["type"]: media_object(item["type"], file, item)} | caption,
+        )
         for item, file, caption in zip(media, stored, captions, strict=True)
     ]
 

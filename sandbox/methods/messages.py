@@ -14,8 +14,22 @@ if TYPE_CHECKING:
     from sandbox.core import Emulator
 
 CONTENT_KEYS = (
-    "text", "entities", "link_preview_options", "photo", "document", "voice", "video", "video_note", "audio",
-    "animation", "sticker", "location", "contact", "caption", "caption_entities", "show_caption_above_media",
+    "text",
+    "entities",
+    "link_preview_options",
+    "photo",
+    "document",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "sticker",
+    "location",
+    "contact",
+    "caption",
+    "caption_entities",
+    "show_caption_above_media",
 )
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "

@@ -15,8 +15,16 @@ if TYPE_CHECKING:
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 
 
@@ -77,7 +85,9 @@ def text_content(params: dict[str, Any], key: str = "text", entities_key: str = 
 def caption_content(params: dict[str, Any]) -> dict[str, Any]:
     if params.get("caption") is None:
         return {}
-    caption, entities = apply_parse_mode(params["caption"], params.get("parse_mode"), params.get("caption_entities"))
+    caption, entities = apply_parse_mode(
+        params["caption"], params.get("parse_mode"), params.get("caption_entities")
+    )
     if utf16_len(caption) > CAPTION_LIMIT:
         raise bad_request("message caption is too long")
     content: dict[str, Any] = {"caption": caption} if caption else {}

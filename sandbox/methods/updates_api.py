@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 @api_method("getUpdates")
 async def get_updates(em: Emulator, params: Params, files: Files) -> list[dict[str, Any]]:
     return await em.updates.poll(
-        params.get("offset"), params.get("limit", 100), params.get("timeout", 0), params.get("allowed_updates")
+        params.get("offset"),
+        params.get("limit", 100),
+        params.get("timeout", 0),
+        params.get("allowed_updates"),
     )
 
 
@@ -24,7 +27,11 @@ async def set_webhook(em: Emulator, params: Params, files: Files) -> bool:
         await em.updates.delete_webhook(drop)
         return True
     em.updates.set_webhook(
-        params["url"], params.get("secret_token"), drop, params.get("allowed_updates"), params.get("max_connections", 40)
+        params["url"],
+        params.get("secret_token"),
+        drop,
+        params.get("allowed_updates"),
+        params.get("max_connections", 40),
     )
     return True
 

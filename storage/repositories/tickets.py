@@ -155,7 +155,9 @@ class TicketRepository:
             by_ticket.setdefault(correction.ticket_id, []).append(correction)
         if not by_ticket:
             return []
-        tickets = await self.session.execute(select(Ticket).where(Ticket.id.in_(by_ticket)).order_by(Ticket.id))
+        tickets = await self.session.execute(
+            select(Ticket).where(Ticket.id.in_(by_ticket)).order_by(Ticket.id)
+        )
         return [(ticket, by_ticket[ticket.id]) for ticket in tickets.scalars()]
 
     async def touch(self, ticket: Ticket, when: datetime | None = None) -> None:

@@ -81,7 +81,6 @@ def build_world(sb: Sandbox) -> World:
     commune_cadre = sb.user("Cán bộ xã", language_code="vi")
     water_cadre = sb.user("Cán bộ nước", language_code="vi")
     province_cadre = sb.user("Cán bộ tỉnh", language_code="vi")
-    everyone = [lan, minh, stranger, admin, commune_cadre, water_cadre, province_cadre]
     return World(
         sb=sb,
         lan=lan,
@@ -95,9 +94,15 @@ def build_world(sb: Sandbox) -> World:
         dm_minh=sb.private_chat(minh),
         village=sb.group("Thôn 2 Hội Sơn", members=[lan, minh, stranger, admin], privacy=False),
         unbound=sb.group("Xóm mới", members=[lan, admin]),
-        commune_staff=sb.group("Cán bộ xã Vĩnh Tường", members=[commune_cadre, stranger, admin, province_cadre], bot_admin=True),
+        commune_staff=sb.group(
+            "Cán bộ xã Vĩnh Tường", members=[commune_cadre, stranger, admin, province_cadre], bot_admin=True
+        ),
         water_staff=sb.group(
-            "Tổ nước", members=[water_cadre, commune_cadre, stranger], forum=True, bot_admin=True, can_manage_topics=True
+            "Tổ nước",
+            members=[water_cadre, commune_cadre, stranger],
+            forum=True,
+            bot_admin=True,
+            can_manage_topics=True,
         ),
         province_staff=sb.group("Cán bộ tỉnh", members=[province_cadre, admin], bot_admin=True),
     )
@@ -118,7 +123,9 @@ async def running_bot(
     sb: Sandbox, database_url: str, pacer: Pacer | None = None, shutdown_grace: float = 5.0
 ) -> AsyncIterator[Application]:
     """The real application, long-polling the sandbox, stopped gracefully at the end."""
-    app = Application(settings_for(sb, database_url), pacer=pacer or relaxed_pacer(), shutdown_grace=shutdown_grace)
+    app = Application(
+        settings_for(sb, database_url), pacer=pacer or relaxed_pacer(), shutdown_grace=shutdown_grace
+    )
     task = asyncio.create_task(app.run_polling(handle_signals=False))
     try:
         await asyncio.wait_for(app.started.wait(), WAIT)

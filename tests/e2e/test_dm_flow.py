@@ -6,10 +6,14 @@ from bot.app import Application
 from sandbox.driver import Sandbox
 from tests.e2e.harness import WAIT, World, text_of
 
-LANDSLIDE = "Đường liên xã qua xã Hội Sơn, huyện Anh Sơn bị sạt lở một đoạn dài, xe máy vẫn đi qua rất nguy hiểm."
+LANDSLIDE = (
+    "Đường liên xã qua xã Hội Sơn, huyện Anh Sơn bị sạt lở một đoạn dài, xe máy vẫn đi qua rất nguy hiểm."
+)
 
 
-async def test_reflection_is_acknowledged_carded_and_answered(sb: Sandbox, world: World, app: Application) -> None:
+async def test_reflection_is_acknowledged_carded_and_answered(
+    sb: Sandbox, world: World, app: Application
+) -> None:
     await world.lan.say(world.dm_lan, LANDSLIDE)
 
     ack = await sb.wait_for("sendMessage", chat=world.dm_lan, timeout=WAIT)
@@ -24,8 +28,12 @@ async def test_reflection_is_acknowledged_carded_and_answered(sb: Sandbox, world
     copy = await sb.wait_for("copyMessage", chat=world.commune_staff, timeout=WAIT)
     assert copy.params["from_chat_id"] == world.dm_lan.id
 
-    await world.commune_cadre.reply(world.commune_staff, to=card.result, text="Xã đã cử người rào chắn, sẽ sửa trong tuần.")
-    answer = await sb.wait_for("sendMessage", chat=world.dm_lan, where=lambda c: "Trả lời" in text_of(c), timeout=WAIT)
+    await world.commune_cadre.reply(
+        world.commune_staff, to=card.result, text="Xã đã cử người rào chắn, sẽ sửa trong tuần."
+    )
+    answer = await sb.wait_for(
+        "sendMessage", chat=world.dm_lan, where=lambda c: "Trả lời" in text_of(c), timeout=WAIT
+    )
     assert "Trả lời phản ánh #1 — UBND xã Vĩnh Tường:" in text_of(answer)
     assert "sẽ sửa trong tuần" in text_of(answer)
     assert "Cán bộ xã" not in text_of(answer), "answers are signed by the unit, not the official"
@@ -35,9 +43,13 @@ async def test_every_kind_of_message_joins_the_ticket_and_reaches_the_unit(
     sb: Sandbox, world: World, app: Application
 ) -> None:
     lan, dm = world.lan, world.dm_lan
-    first = await lan.send_photo(dm, caption="Ống nước ở thôn 2 xã Hội Sơn, huyện Anh Sơn bị vỡ, nước chảy lênh láng")
+    first = await lan.send_photo(
+        dm, caption="Ống nước ở thôn 2 xã Hội Sơn, huyện Anh Sơn bị vỡ, nước chảy lênh láng"
+    )
     await sb.wait_for("sendMessage", chat=dm, timeout=WAIT)
-    card = await sb.wait_for("sendMessage", chat=world.water_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.water_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert card.params.get("message_thread_id"), "a forum staff chat gets one topic per ticket"
 
     sent = [first]
@@ -95,7 +107,9 @@ async def test_place_unknown_is_asked_and_a_typed_old_name_routes_it(
     await lan.say(dm, "Nước máy nhà tôi mấy hôm nay đục ngầu, có mùi lạ, không dùng được.")
     question = await sb.wait_for("sendMessage", chat=dm, where=lambda c: "xã/phường nào" in text_of(c))
     assert "#1" in text_of(question)
-    assert not sb.calls_to("sendMessage", chat=world.water_staff), "nothing is routed before the place is known"
+    assert not sb.calls_to("sendMessage", chat=world.water_staff), (
+        "nothing is routed before the place is known"
+    )
 
     await lan.say(dm, "Hội Sơn")
     choices = await sb.wait_for("sendMessage", chat=dm, where=lambda c: "reply_markup" in c.params)
@@ -104,13 +118,17 @@ async def test_place_unknown_is_asked_and_a_typed_old_name_routes_it(
     assert len(labels) <= 6
 
     await lan.press(choices.result, next(label for label in labels if "Vĩnh Tường, Nghệ An" in label))
-    card = await sb.wait_for("sendMessage", chat=world.water_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.water_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert "Xã Vĩnh Tường, Nghệ An" in text_of(card)
     topic = await sb.wait_for("createForumTopic", chat=world.water_staff, since=0)
     assert topic.params["name"].startswith("#1 · Nước sạch")
 
 
-async def test_anonymous_citizen_is_not_named_to_officials(sb: Sandbox, world: World, app: Application) -> None:
+async def test_anonymous_citizen_is_not_named_to_officials(
+    sb: Sandbox, world: World, app: Application
+) -> None:
     lan, dm = world.lan, world.dm_lan
     await lan.say(dm, "/settings")
     menu = await sb.wait_for("sendMessage", chat=dm, where=lambda c: "Cài đặt" in text_of(c))
@@ -118,24 +136,36 @@ async def test_anonymous_citizen_is_not_named_to_officials(sb: Sandbox, world: W
     await sb.wait_for("editMessageReplyMarkup", chat=dm)
 
     await lan.say(dm, "Đèn đường ở xã Hội Sơn, huyện Anh Sơn hỏng cả tháng nay chưa ai sửa.")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert "Công dân ẩn danh" in text_of(card)
     assert "Lan" not in text_of(card) and "lan_nguyen" not in text_of(card)
 
 
 async def test_a_strangers_reply_is_not_relayed(sb: Sandbox, world: World, app: Application) -> None:
-    await world.lan.say(world.dm_lan, "Cán bộ địa chính xã Hội Sơn, huyện Anh Sơn hẹn mãi không xuống đo đất.")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    await world.lan.say(
+        world.dm_lan, "Cán bộ địa chính xã Hội Sơn, huyện Anh Sơn hẹn mãi không xuống đo đất."
+    )
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     mark = sb.mark()
     await world.stranger.reply(world.commune_staff, to=card.result, text="Tôi trả lời hộ nhé")
-    refusal = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Không chuyển" in text_of(c))
+    refusal = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Không chuyển" in text_of(c)
+    )
     assert refusal.params["reply_parameters"]["message_id"] != card.result["message_id"]
-    assert not [c for c in sb.calls_to("sendMessage", chat=world.dm_lan, since=mark) if "Trả lời" in text_of(c)]
+    assert not [
+        c for c in sb.calls_to("sendMessage", chat=world.dm_lan, since=mark) if "Trả lời" in text_of(c)
+    ]
 
 
 async def test_an_official_of_a_parent_unit_may_answer(sb: Sandbox, world: World, app: Application) -> None:
     await world.lan.say(world.dm_lan, "Xin hỏi lịch tiêm chủng ở trạm y tế xã Hội Sơn, huyện Anh Sơn?")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     await world.province_cadre.reply(world.commune_staff, to=card.result, text="Thứ Năm hằng tuần.")
     answer = await sb.wait_for("sendMessage", chat=world.dm_lan, where=lambda c: "Trả lời" in text_of(c))
     assert "Thứ Năm hằng tuần." in text_of(answer)
@@ -146,11 +176,17 @@ async def test_a_citizen_who_blocked_the_bot_is_shown_as_unreachable(
     sb: Sandbox, world: World, app: Application
 ) -> None:
     await world.lan.say(world.dm_lan, "Rác thải ở chợ xã Hội Sơn, huyện Anh Sơn không ai thu gom cả tuần.")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     await sb.wait_for("copyMessage", chat=world.commune_staff)
     world.lan.block_bot()
-    await world.commune_cadre.reply(world.commune_staff, to=card.result, text="Đã yêu cầu tổ vệ sinh thu gom.")
-    warning = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "chặn bot" in text_of(c))
+    await world.commune_cadre.reply(
+        world.commune_staff, to=card.result, text="Đã yêu cầu tổ vệ sinh thu gom."
+    )
+    warning = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "chặn bot" in text_of(c)
+    )
     assert "#1" in text_of(warning)
 
 
@@ -159,6 +195,10 @@ async def test_blocking_the_bot_shows_on_the_next_card(sb: Sandbox, world: World
     await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
     world.lan.block_bot()
     await world.lan.say(world.village, "/hoi Cột điện ở thôn 2 nghiêng, sợ đổ vào nhà dân.")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #2" in text_of(c))
-    assert "chặn bot" not in text_of(card), "a group ticket is answered in the group, so blocking does not matter"
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #2" in text_of(c)
+    )
+    assert "chặn bot" not in text_of(card), (
+        "a group ticket is answered in the group, so blocking does not matter"
+    )
     world.lan.unblock_bot()

@@ -18,7 +18,9 @@ async def test_ask_command_is_acknowledged_and_answered_in_the_group(
     assert ack.params["reply_parameters"]["message_id"] == original["message_id"]
     assert "Xã Vĩnh Tường, Nghệ An" in text_of(ack), "the group's bound ward gives the place"
 
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert "Thôn 2 Hội Sơn" in text_of(card)
     copy = await sb.wait_for("copyMessage", chat=world.commune_staff)
     assert copy.params["from_chat_id"] == world.village.id
@@ -39,11 +41,15 @@ async def test_ask_command_is_acknowledged_and_answered_in_the_group(
         "#hoi cống thoát nước đầu làng bị tắc thì báo ai?",
     ],
 )
-async def test_mentions_and_hashtags_open_a_ticket(sb: Sandbox, world: World, app: Application, words: str) -> None:
+async def test_mentions_and_hashtags_open_a_ticket(
+    sb: Sandbox, world: World, app: Application, words: str
+) -> None:
     await world.lan.say(world.village, words)
     ack = await sb.wait_for("sendMessage", chat=world.village, timeout=WAIT)
     assert "#1" in text_of(ack)
-    card = await sb.wait_for("sendMessage", chat=world.water_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.water_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert "@" + BOT_USERNAME not in text_of(card)
 
 
@@ -61,7 +67,9 @@ async def test_reply_to_the_bot_opens_or_joins_a_ticket_and_chatter_is_ignored(
     await world.lan.say(world.village, "/hoi Cảm ơn xã đã trả lời nhanh.")
     thanks = await sb.wait_for("sendMessage", chat=world.village, where=lambda c: "#" in text_of(c))
     assert thanks.seq > mark
-    replies_to_chatter = [c for c in sb.calls_to("sendMessage", chat=world.village, since=mark) if "Chào cả nhà" in text_of(c)]
+    replies_to_chatter = [
+        c for c in sb.calls_to("sendMessage", chat=world.village, since=mark) if "Chào cả nhà" in text_of(c)
+    ]
     assert not replies_to_chatter
     assert len(sb.calls_to("sendMessage", chat=world.village, since=mark)) == 1
 
@@ -74,17 +82,23 @@ async def test_unbound_group_keeps_the_ticket_until_an_admin_binds_it(
     assert "/bind" in text_of(told) and "#1" in text_of(told)
 
     await world.lan.say(world.unbound, "/bind 17357")
-    refused = await sb.wait_for("sendMessage", chat=world.unbound, where=lambda c: "quản trị viên" in text_of(c))
+    refused = await sb.wait_for(
+        "sendMessage", chat=world.unbound, where=lambda c: "quản trị viên" in text_of(c)
+    )
     assert "Chỉ" in text_of(refused)
 
     await world.admin.say(world.unbound, "/bind Hội Sơn, Anh Sơn, Nghệ An")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert "Xóm mới" in text_of(card)
     done = await sb.wait_for("sendMessage", chat=world.unbound, where=lambda c: "đã được gắn" in text_of(c))
     assert "Xã Vĩnh Tường, Nghệ An" in text_of(done) and "1" in text_of(done)
 
 
-async def test_only_the_author_can_use_the_correction_buttons(sb: Sandbox, world: World, app: Application) -> None:
+async def test_only_the_author_can_use_the_correction_buttons(
+    sb: Sandbox, world: World, app: Application
+) -> None:
     await world.lan.say(world.village, "/hoi Ống nước chung của thôn bị rò rỉ, ai sửa ạ?")
     ack = await sb.wait_for("sendMessage", chat=world.village, where=lambda c: "reply_markup" in c.params)
 
@@ -98,5 +112,7 @@ async def test_only_the_author_can_use_the_correction_buttons(sb: Sandbox, world
     await world.stranger.press(topics.result, "Điện")
     await sb.wait_for("answerCallbackQuery")
     await world.lan.press(topics.result, "Điện")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Chủ đề: Điện" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Chủ đề: Điện" in text_of(c)
+    )
     assert "Phản ánh #1" in text_of(card)

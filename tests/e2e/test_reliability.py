@@ -23,14 +23,18 @@ async def test_restart_delivers_what_was_owed_once_and_keeps_reply_links(
     sb.faults.inject(status=502, method="sendMessage", chat=world.dm_lan, times=10_000)
     async with running_bot(sb, database_url, shutdown_grace=1.0):
         await world.lan.say(world.dm_lan, "Bãi rác tự phát ở đầu xã Hội Sơn, huyện Anh Sơn bốc mùi nặng.")
-        card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+        card = await sb.wait_for(
+            "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+        )
         await sb.wait_for("sendMessage", chat=world.dm_lan, ok=False, timeout=WAIT)
     assert acks_for(sb, world, 1) == [], "the acknowledgement could not be delivered before the stop"
 
     sb.faults.clear()
     async with running_bot(sb, database_url) as app:
         await sb.wait_for("sendMessage", chat=world.dm_lan, where=lambda c: "#1" in text_of(c), timeout=WAIT)
-        await world.commune_cadre.reply(world.commune_staff, to=card.result, text="Đã giao tổ môi trường xử lý.")
+        await world.commune_cadre.reply(
+            world.commune_staff, to=card.result, text="Đã giao tổ môi trường xử lý."
+        )
         answer = await sb.wait_for("sendMessage", chat=world.dm_lan, where=lambda c: "Trả lời" in text_of(c))
         assert "Đã giao tổ môi trường xử lý." in text_of(answer)
         await app.outbox.wait_idle(WAIT)
@@ -60,7 +64,9 @@ async def test_a_429_storm_delivers_everything_once_and_never_early(
     await app.outbox.wait_idle(WAIT)
     delivered = sb.calls_to("sendMessage", chat=dm, ok=True)
     replied_to = [c.params["reply_parameters"]["message_id"] for c in delivered]
-    assert sorted(replied_to) == sorted(m["message_id"] for m in sent), "one acknowledgement per message, none twice"
+    assert sorted(replied_to) == sorted(m["message_id"] for m in sent), (
+        "one acknowledgement per message, none twice"
+    )
     assert len(sb.calls_to("sendMessage", chat=dm, ok=False)) == 4
     assert sb.early_retries(dm) == [], "no request to the chat before retry_after elapsed"
 

@@ -13,6 +13,7 @@ from sandbox.testing import assert_no_violations, make_bot
 TOKEN = "123456:SANDBOX-test"
 BOT_USERNAME = "doithoai_bot"
 
+
 @pytest.fixture
 async def sb() -> AsyncIterator[Sandbox]:
     async with Sandbox.start(token=TOKEN, bot_username=BOT_USERNAME) as sandbox:

@@ -10,10 +10,14 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sandbox import Sandbox, SandboxUsageError
 
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-MARKUP = InlineKeyboardMarkup(inline_keyboard=[[
-    InlineKeyboardButton(text="Đổi chủ đề", callback_data="topic:change"),
-    InlineKeyboardButton(text="Trang web", url="https://example.org"),
-]])
+MARKUP = InlineKeyboardMarkup(
+    inline_keyboard=[
+        [
+            InlineKeyboardButton(text="Đổi chủ đề", callback_data="topic:change"),
+            InlineKeyboardButton(text="Trang web", url="https://example.org"),
+        ]
+    ]
+)
 
 
 async def test_press_delivers_the_query_and_it_is_answered_once(sb: Sandbox, bot: Bot) -> None:

@@ -15,7 +15,9 @@ from sandbox import Sandbox
 
 def build_dispatcher() -> Dispatcher:
     dp = Dispatcher()
-    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Đổi chủ đề", callback_data="change")]])
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Đổi chủ đề", callback_data="change")]]
+    )
 
     @dp.message(CommandStart())
     async def start(message: Message) -> None:

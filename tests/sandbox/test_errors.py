@@ -97,12 +97,19 @@ async def test_callback_data_longer_than_64_bytes(sb: Sandbox, bot: Bot) -> None
 async def test_edit_without_changes_is_not_modified(sb: Sandbox, bot: Bot) -> None:
     dm = sb.private_chat(sb.user("Lan"))
     sent = await bot.send_message(dm.id, "Trạng thái: mới", reply_markup=keyboard("s:1"))
-    with pytest.raises(TelegramBadRequest, match="Bad Request: message is not modified: specified new message"):
-        await bot.edit_message_text(text="Trạng thái: mới", chat_id=dm.id, message_id=sent.message_id,
-                                    reply_markup=keyboard("s:1"))
+    with pytest.raises(
+        TelegramBadRequest, match="Bad Request: message is not modified: specified new message"
+    ):
+        await bot.edit_message_text(
+            text="Trạng thái: mới", chat_id=dm.id, message_id=sent.message_id, reply_markup=keyboard("s:1")
+        )
     with pytest.raises(TelegramBadRequest, match="Bad Request: message is not modified"):
-        await bot.edit_message_reply_markup(chat_id=dm.id, message_id=sent.message_id, reply_markup=keyboard("s:1"))
-    edited = await bot.edit_message_text(text="Trạng thái: đã xử lý", chat_id=dm.id, message_id=sent.message_id)
+        await bot.edit_message_reply_markup(
+            chat_id=dm.id, message_id=sent.message_id, reply_markup=keyboard("s:1")
+        )
+    edited = await bot.edit_message_text(
+        text="Trạng thái: đã xử lý", chat_id=dm.id, message_id=sent.message_id
+    )
     assert isinstance(edited, type(sent)) and edited.edit_date is not None
     assert sb.message(dm, sent.message_id)["text"] == "Trạng thái: đã xử lý"
     assert "reply_markup" not in sb.message(dm, sent.message_id), "editMessageText without markup removes it"
@@ -135,12 +142,17 @@ async def test_wrong_token_is_unauthorized(sb: Sandbox) -> None:
 
 
 async def test_unknown_method_is_not_found(sb: Sandbox) -> None:
-    async with aiohttp.ClientSession() as http, http.post(f"{sb.base_url}/bot{sb.token}/sendTelepathy", json={}) as resp:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{sb.base_url}/bot{sb.token}/sendTelepathy", json={}) as resp,
+    ):
         assert resp.status == 404
         assert await resp.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
 async def test_bot_cannot_write_first_to_a_person(sb: Sandbox, bot: Bot) -> None:
     stranger = sb.user("Người lạ")
-    with pytest.raises(TelegramForbiddenError, match="Forbidden: bot can't initiate conversation with a user"):
+    with pytest.raises(
+        TelegramForbiddenError, match="Forbidden: bot can't initiate conversation with a user"
+    ):
         await bot.send_message(stranger.id, "xin chào")

@@ -24,7 +24,9 @@ async def test_429_is_retry_after_for_the_next_k_requests(sb: Sandbox, bot: Bot)
 
     outcomes = [(c.error, c.fault) for c in sb.calls_to("sendMessage", chat=group)]
     assert outcomes == [("Too Many Requests: retry after 2", "status 429")] * 2 + [(None, None)]
-    assert [m["text"] for m in sb.messages_in(group)] == ["lần ba thì được"], "rejected sends leave no message"
+    assert [m["text"] for m in sb.messages_in(group)] == ["lần ba thì được"], (
+        "rejected sends leave no message"
+    )
 
 
 async def test_early_retries_after_429_are_reported(sb: Sandbox, bot: Bot) -> None:

@@ -9,7 +9,9 @@ from sandbox.formatting import parse_html
 
 
 def test_nested_tags_pre_with_language_and_entities() -> None:
-    text, entities = parse_html('<b>a<i>b</i></b> <pre><code class="language-python">x=1</code></pre> &lt;&#65;&gt;')
+    text, entities = parse_html(
+        '<b>a<i>b</i></b> <pre><code class="language-python">x=1</code></pre> &lt;&#65;&gt;'
+    )
     assert text == "ab x=1 <A>"
     assert entities == [
         {"type": "bold", "offset": 0, "length": 2},
@@ -19,7 +21,9 @@ def test_nested_tags_pre_with_language_and_entities() -> None:
 
 
 def test_spoiler_needs_its_class() -> None:
-    assert parse_html('<span class="tg-spoiler">s</span>')[1] == [{"type": "spoiler", "offset": 0, "length": 1}]
+    assert parse_html('<span class="tg-spoiler">s</span>')[1] == [
+        {"type": "spoiler", "offset": 0, "length": 1}
+    ]
     with pytest.raises(ApiError, match="must have class"):
         parse_html("<span>s</span>")
 

@@ -46,8 +46,12 @@ async def test_closed_topic_rejects_messages_until_reopened(sb: Sandbox, bot: Bo
 
     await bot.reopen_forum_topic(staff.id, topic.message_thread_id)
     await bot.send_message(staff.id, "còn nữa", message_thread_id=topic.message_thread_id)
-    kinds = [next(k for k in ("forum_topic_created", "forum_topic_closed", "forum_topic_reopened", "text") if k in m)
-             for m in sb.messages_in(staff, topic=topic.message_thread_id)]
+    kinds = [
+        next(
+            k for k in ("forum_topic_created", "forum_topic_closed", "forum_topic_reopened", "text") if k in m
+        )
+        for m in sb.messages_in(staff, topic=topic.message_thread_id)
+    ]
     assert kinds == ["forum_topic_created", "forum_topic_closed", "forum_topic_reopened", "text"]
 
 

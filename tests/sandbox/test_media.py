@@ -41,18 +41,37 @@ async def test_people_send_every_kind_of_media(sb: Sandbox, bot: Bot) -> None:
     await lan.send_contact(dm, "+84901234567")
     await lan.send_album(dm, ["photo", "video"], caption="hai ảnh")
     messages = [u.message for u in await bot.get_updates() if u.message]
-    kinds = [next(k for k in ("document", "voice", "video", "video_note", "audio", "location", "contact", "photo")
-                  if getattr(m, k)) for m in messages]
-    assert kinds == ["document", "voice", "video", "video_note", "audio", "location", "contact", "photo", "video"]
+    kinds = [
+        next(
+            k
+            for k in ("document", "voice", "video", "video_note", "audio", "location", "contact", "photo")
+            if getattr(m, k)
+        )
+        for m in messages
+    ]
+    assert kinds == [
+        "document",
+        "voice",
+        "video",
+        "video_note",
+        "audio",
+        "location",
+        "contact",
+        "photo",
+        "video",
+    ]
     assert messages[-1].media_group_id == messages[-2].media_group_id is not None
 
 
 async def test_bot_sends_an_album_and_a_location(sb: Sandbox, bot: Bot) -> None:
     dm = sb.private_chat(sb.user("Lan"))
-    album = await bot.send_media_group(dm.id, [
-        InputMediaPhoto(media=BufferedInputFile(b"a", "a.jpg"), caption="Trước"),
-        InputMediaPhoto(media=BufferedInputFile(b"b", "b.jpg")),
-    ])
+    album = await bot.send_media_group(
+        dm.id,
+        [
+            InputMediaPhoto(media=BufferedInputFile(b"a", "a.jpg"), caption="Trước"),
+            InputMediaPhoto(media=BufferedInputFile(b"b", "b.jpg")),
+        ],
+    )
     assert [m.message_id for m in album] == [1, 2] and album[0].caption == "Trước"
     location = await bot.send_location(dm.id, latitude=18.35, longitude=105.9)
     assert location.location is not None and location.location.latitude == 18.35

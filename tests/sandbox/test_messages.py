@@ -25,7 +25,9 @@ async def test_replies_embed_the_replied_message_one_level_deep(sb: Sandbox, bot
     lan = sb.user("Lan")
     dm = sb.private_chat(lan)
     question = await lan.say(dm, "Khi nào sửa đường?")
-    answer = await bot.send_message(dm.id, "Tuần sau", reply_parameters=ReplyParameters(message_id=question["message_id"]))
+    answer = await bot.send_message(
+        dm.id, "Tuần sau", reply_parameters=ReplyParameters(message_id=question["message_id"])
+    )
     thanks = await lan.reply(dm, to=sb.message(dm, answer.message_id), text="Cảm ơn")
 
     assert answer.reply_to_message is not None and answer.reply_to_message.text == "Khi nào sửa đường?"
@@ -36,11 +38,17 @@ async def test_replies_embed_the_replied_message_one_level_deep(sb: Sandbox, bot
 async def test_html_becomes_text_and_utf16_entities(sb: Sandbox, bot: Bot) -> None:
     dm = sb.private_chat(sb.user("Lan"))
     sent = await bot.send_message(
-        dm.id, '😀 <b>Phản ánh #12</b> &amp; <a href="https://vd.vn/12">xem</a>', parse_mode="HTML",
-        link_preview_options=LinkPreviewOptions(is_disabled=True), disable_notification=True,
+        dm.id,
+        '😀 <b>Phản ánh #12</b> &amp; <a href="https://vd.vn/12">xem</a>',
+        parse_mode="HTML",
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        disable_notification=True,
     )
     assert sent.text == "😀 Phản ánh #12 & xem"
-    assert [(e.type, e.offset, e.length) for e in sent.entities or []] == [("bold", 3, 12), ("text_link", 18, 3)]
+    assert [(e.type, e.offset, e.length) for e in sent.entities or []] == [
+        ("bold", 3, 12),
+        ("text_link", 18, 3),
+    ]
     assert sent.link_preview_options is not None and sent.link_preview_options.is_disabled
     assert sb.calls[-1].params["disable_notification"] is True
 
@@ -95,8 +103,11 @@ async def test_commands_and_chat_info(sb: Sandbox, bot: Bot) -> None:
     assert (await bot.get_chat_member(group.id, lan.id)).status == "creator"
     assert (await bot.get_chat_member(group.id, sb.bot_id)).status == "administrator"
     admins = await bot.get_chat_administrators(group.id)
-    assert [(m.user.id, m.status) for m in admins] == [(lan.id, "creator"), (hung.id, "administrator"),
-                                                        (sb.bot_id, "administrator")]
+    assert [(m.user.id, m.status) for m in admins] == [
+        (lan.id, "creator"),
+        (hung.id, "administrator"),
+        (sb.bot_id, "administrator"),
+    ]
 
 
 async def test_replies_in_a_supergroup_form_a_thread_the_bot_cannot_post_to(sb: Sandbox, bot: Bot) -> None:

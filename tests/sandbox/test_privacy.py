@@ -26,7 +26,12 @@ async def test_privacy_on_only_commands_mentions_and_replies(sb: Sandbox, bot: B
     await lan.reply(group, to=sb.message(group, bot_msg.message_id), text="cảm ơn")
     await lan.say(group, "/help")
 
-    assert await texts(bot) == ["/report@doithoai_bot đường hỏng", "nhờ @doithoai_bot xem giúp", "cảm ơn", "/help"]
+    assert await texts(bot) == [
+        "/report@doithoai_bot đường hỏng",
+        "nhờ @doithoai_bot xem giúp",
+        "cảm ơn",
+        "/help",
+    ]
 
 
 async def test_privacy_off_receives_everything(sb: Sandbox, bot: Bot) -> None:

@@ -16,8 +16,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 async def test_standalone_prints_its_base_url_and_answers() -> None:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sandbox", "--port", "0", "--token", "42:XYZ", cwd=REPO,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "sandbox",
+        "--port",
+        "0",
+        "--token",
+        "42:XYZ",
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         assert proc.stdout is not None
@@ -41,8 +49,10 @@ async def test_control_api_lets_a_person_talk_to_the_bot() -> None:
                 async with http.post(f"{sb.base_url}/sandbox/users", json={"first_name": "Lan"}) as resp:
                     created = await resp.json()
                 chat_id, user_id = created["private_chat_id"], created["user"]["id"]
-                async with http.post(f"{sb.base_url}/sandbox/messages",
-                                     json={"user_id": user_id, "chat_id": chat_id, "text": "xin chào"}) as resp:
+                async with http.post(
+                    f"{sb.base_url}/sandbox/messages",
+                    json={"user_id": user_id, "chat_id": chat_id, "text": "xin chào"},
+                ) as resp:
                     assert resp.status == 200
                 updates = await bot.get_updates()
                 assert updates[0].message is not None and updates[0].message.text == "xin chào"
@@ -50,7 +60,9 @@ async def test_control_api_lets_a_person_talk_to_the_bot() -> None:
                 async with http.get(f"{sb.base_url}/sandbox/chats/{chat_id}/messages") as resp:
                     history = (await resp.json())["messages"]
                 assert [m["text"] for m in history] == ["xin chào", "chào Lan"]
-                async with http.post(f"{sb.base_url}/sandbox/messages", json={"user_id": 1, "chat_id": chat_id}) as resp:
+                async with http.post(
+                    f"{sb.base_url}/sandbox/messages", json={"user_id": 1, "chat_id": chat_id}
+                ) as resp:
                     assert resp.status == 400
         finally:
             await bot.session.close()

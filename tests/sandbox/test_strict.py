@@ -13,14 +13,18 @@ from aiogram.types import Update
 from sandbox import Sandbox, StrictViolation, aiogram_check
 from sandbox.spec import DEFAULT_SPEC_PATH, Spec, load_spec
 
-needs_spec = pytest.mark.skipif(not DEFAULT_SPEC_PATH.exists(), reason=f"no Bot API spec at {DEFAULT_SPEC_PATH}")
+needs_spec = pytest.mark.skipif(
+    not DEFAULT_SPEC_PATH.exists(), reason=f"no Bot API spec at {DEFAULT_SPEC_PATH}"
+)
 
 
 def good_update() -> dict[str, Any]:
     return {
         "update_id": 1,
         "message": {
-            "message_id": 1, "date": 1_700_000_000, "text": "xin chào",
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "text": "xin chào",
             "chat": {"id": 5, "type": "private", "first_name": "Lan"},
             "from": {"id": 5, "is_bot": False, "first_name": "Lan"},
         },
@@ -28,7 +32,10 @@ def good_update() -> dict[str, Any]:
 
 
 async def post(sb: Sandbox, method: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    async with aiohttp.ClientSession() as http, http.post(f"{sb.base_url}/bot{sb.token}/{method}", json=body) as resp:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{sb.base_url}/bot{sb.token}/{method}", json=body) as resp,
+    ):
         return resp.status, await resp.json()
 
 
@@ -60,9 +67,16 @@ async def test_missing_required_parameter_is_rejected(sb: Sandbox) -> None:
 
 async def test_form_encoded_requests_are_decoded_and_accepted(sb: Sandbox) -> None:
     dm = sb.private_chat(sb.user("Lan"))
-    form = {"chat_id": str(dm.id), "text": "123", "disable_notification": "true",
-            "reply_markup": json.dumps({"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]})}
-    async with aiohttp.ClientSession() as http, http.post(f"{sb.base_url}/bot{sb.token}/sendMessage", data=form) as resp:
+    form = {
+        "chat_id": str(dm.id),
+        "text": "123",
+        "disable_notification": "true",
+        "reply_markup": json.dumps({"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}),
+    }
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{sb.base_url}/bot{sb.token}/sendMessage", data=form) as resp,
+    ):
         body = await resp.json()
     assert body["ok"], body
     assert body["result"]["text"] == "123"
@@ -106,11 +120,21 @@ def test_spec_checks_method_params() -> None:
     spec = load_spec()
     assert spec is not None
     assert spec.check_params("sendMessage", {"chat_id": 1, "text": "x"}) == []
-    assert spec.check_params("sendMessage", {"chat_id": "@kenh", "text": "x", "entities": [{"type": "bold"}]}) != []
-    assert spec.check_params("sendMediaGroup", {"chat_id": 1, "media": [{"type": "photo", "media": "attach://a"}]}) == []
+    assert (
+        spec.check_params("sendMessage", {"chat_id": "@kenh", "text": "x", "entities": [{"type": "bold"}]})
+        != []
+    )
+    assert (
+        spec.check_params(
+            "sendMediaGroup", {"chat_id": 1, "media": [{"type": "photo", "media": "attach://a"}]}
+        )
+        == []
+    )
 
 
-def test_missing_spec_is_skipped_locally_but_an_error_under_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_spec_is_skipped_locally_but_an_error_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     missing = tmp_path / "api.json"
     monkeypatch.delenv("CI", raising=False)
     assert load_spec(missing) is None
@@ -123,7 +147,9 @@ def test_spec_loads_from_explicit_path(tmp_path: Path) -> None:
     path = tmp_path / "api.json"
     path.write_text(json.dumps({"version": "t", "methods": {}, "types": {"X": {"name": "X", "fields": []}}}))
     spec = load_spec(path)
-    assert isinstance(spec, Spec) and spec.check_value(["X"], {"y": 1}, "X") == ["X.y: unknown to X in Bot API spec t"]
+    assert isinstance(spec, Spec) and spec.check_value(["X"], {"y": 1}, "X") == [
+        "X.y: unknown to X in Bot API spec t"
+    ]
 
 
 async def test_sandbox_refuses_to_emit_an_invalid_update(sb: Sandbox) -> None:

@@ -29,7 +29,9 @@ class Endpoint:
         self.attempts += 1
         if self.attempts <= self.fail_first:
             return web.Response(status=500)
-        self.received.put_nowait((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        self.received.put_nowait(
+            (await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        )
         return web.json_response({})
 
 
