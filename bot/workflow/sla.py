@@ -85,7 +85,9 @@ class SlaPolicy:
         topics = {
             info.code: TopicSla(
                 answer=_topic_value(info.code, info.sla, "answer", DEFAULT_SLA.answer),
-                first_response=_topic_value(info.code, info.sla, "first_response", DEFAULT_SLA.first_response),
+                first_response=_topic_value(
+                    info.code, info.sla, "first_response", DEFAULT_SLA.first_response
+                ),
             )
             for info in classifier.topics
         }

@@ -134,6 +134,6 @@ __all__ = [
     "Action",
     "IllegalTransition",
     "TicketState",
-    "transition",
     "allowed_actions",
+    "transition",
 ]
