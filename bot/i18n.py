@@ -1,5 +1,8 @@
 """Translations: gettext catalogues in ``config/locales`` read straight from their ``.po`` files.
 
+A locale's catalogue is every ``*.po`` in its ``LC_MESSAGES`` folder merged (``messages.po`` first, then the
+others by name): each feature can keep its own file.
+
 Messages are written in English in the code (msgid) and translated to Vietnamese, the default.
 ``render()`` is how every user-facing HTML text is produced: values are escaped unless wrapped in ``Safe``,
 so nothing a citizen or official typed can inject markup.
@@ -14,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -32,16 +36,26 @@ class Translator(I18n):
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
         translations: dict[str, gettext.GNUTranslations] = {}
         for directory in sorted(self.path.iterdir()):
-            po_path = directory / "LC_MESSAGES" / f"{self.domain}.po"
-            if not po_path.exists():
+            files = sorted((directory / "LC_MESSAGES").glob("*.po"), key=lambda p: (p.stem != self.domain, p.name))
+            if not files:
                 continue
-            with po_path.open("rb") as source:
-                catalog = read_po(source, locale=directory.name)
+            catalog = _merged(files, directory.name)
             buffer = io.BytesIO()
             write_mo(buffer, catalog)
             buffer.seek(0)
             translations[directory.name] = gettext.GNUTranslations(buffer)
         return translations
+
+
+def _merged(files: list[Path], locale: str) -> Catalog:
+    with files[0].open("rb") as source:
+        catalog = read_po(source, locale=locale)
+    for path in files[1:]:
+        with path.open("rb") as source:
+            for message in read_po(source, locale=locale):
+                if message.id and message.string:
+                    catalog[message.id] = message
+    return catalog
 
 
 @lru_cache(maxsize=4)

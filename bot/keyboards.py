@@ -77,3 +77,23 @@ def language_keyboard(selected: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+class Verdict(CallbackData, prefix="vd"):
+    """The citizen's answer after a ticket is resolved: ``resolved`` yes/no, or a ``rating`` of 1–5."""
+
+    ticket_id: int
+    kind: str
+    value: int
+
+
+def verdict_keyboard(ticket_id: int, locale: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                button(render(locale, N_("✅ Yes, resolved")), Verdict(ticket_id=ticket_id, kind="resolved", value=1)),
+                button(render(locale, N_("❌ Not yet")), Verdict(ticket_id=ticket_id, kind="resolved", value=0)),
+            ],
+            [button("⭐" * stars, Verdict(ticket_id=ticket_id, kind="rating", value=stars)) for stars in range(1, 6)],
+        ]
+    )

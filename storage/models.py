@@ -69,9 +69,19 @@ class Base(DeclarativeBase):
 
 
 class TicketStatus(StrEnum):
+    """Values match ``bot.workflow.states.TicketState``; the transition rules live there."""
+
     NEW = "new"
     FORWARDED = "forwarded"
+    ASSIGNED = "assigned"
     ANSWERED = "answered"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    MERGED = "merged"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.FORWARDED, TicketStatus.ASSIGNED, TicketStatus.ANSWERED)
 
 
 class SourceKind(StrEnum):
@@ -113,7 +123,18 @@ class Unit(Base):
     locality_code: Mapped[int] = mapped_column(Integer)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    sla: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Per-topic answer deadlines overriding the taxonomy, e.g. ``{"transport": "3d", "*": "5d"}``."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UnitAdmin(Base):
+    """An admin of one unit and everything below it (global admins are ``Admin``)."""
+
+    __tablename__ = "unit_admins"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Official(Base):
@@ -180,6 +201,7 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_unit_created", "unit_id", "created_at"),
         Index("ix_tickets_citizen_last", "citizen_id", "source_chat_id", "last_message_at"),
+        Index("ix_tickets_unit_status", "unit_id", "status"),
         {"sqlite_autoincrement": True},
     )
 
@@ -208,6 +230,22 @@ class Ticket(Base):
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
     forwarded_at: Mapped[datetime | None] = mapped_column()
     answered_at: Mapped[datetime | None] = mapped_column()
+    # Workflow: who holds it, deadlines (working time, set when forwarded), outcome and the citizen's verdict.
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger)
+    first_response_due: Mapped[datetime | None] = mapped_column()
+    answer_due: Mapped[datetime | None] = mapped_column(index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column()
+    """The first official action the citizen can see: taking it, asking for details, or answering."""
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    citizen_resolved: Mapped[bool | None] = mapped_column(Boolean)
+    """The citizen's answer to "Vấn đề đã được giải quyết chưa?" (None: not asked or no answer)."""
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rated_at: Mapped[datetime | None] = mapped_column()
 
 
 class TicketMessage(Base):
@@ -239,6 +277,42 @@ class TicketEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlaNotice(Base):
+    """A reminder, overdue mark, escalation or daily summary that was sent: recorded once under a unique
+    key, so two sweeps, two instances or a restart never send it twice."""
+
+    __tablename__ = "sla_notices"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestSubscription(Base):
+    """A chat that receives the weekly digest of a scope (a unit and all below it; None: everything)."""
+
+    __tablename__ = "digest_subscriptions"
+    __table_args__ = (UniqueConstraint("chat_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestDelivery(Base):
+    """One weekly digest sent to one chat: the unique key makes it once per chat per week."""
+
+    __tablename__ = "digest_deliveries"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    week: Mapped[str] = mapped_column(String(10), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

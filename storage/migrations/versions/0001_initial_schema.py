@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 05:55:13.683415
+Create Date: 2026-11-24 06:13:36.838621
 """
 
 from collections.abc import Sequence
@@ -46,6 +46,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("chat_id", name=op.f("pk_community_groups")),
     )
     op.create_table(
+        "digest_deliveries",
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("week", sa.String(length=10), nullable=False),
+        sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("chat_id", "week", name=op.f("pk_digest_deliveries")),
+    )
+    op.create_table(
         "staff_chats",
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("is_forum", sa.Boolean(), nullable=False),
@@ -59,6 +66,7 @@ def upgrade() -> None:
         sa.Column("locality_code", sa.Integer(), nullable=False),
         sa.Column("parent_id", sa.String(length=64), nullable=True),
         sa.Column("staff_chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("sla", sa.JSON(), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["parent_id"], ["units.id"], name=op.f("fk_units_parent_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_units")),
@@ -67,6 +75,20 @@ def upgrade() -> None:
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_units_parent_id"), ["parent_id"], unique=False)
 
+    op.create_table(
+        "digest_subscriptions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("unit_id", sa.String(length=64), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("created_by", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_digest_subscriptions_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_subscriptions")),
+        sa.UniqueConstraint("chat_id", "unit_id", name=op.f("uq_digest_subscriptions_chat_id")),
+    )
     op.create_table(
         "invite_codes",
         sa.Column("code", sa.String(length=32), nullable=False),
@@ -128,22 +150,50 @@ def upgrade() -> None:
         sa.Column("last_message_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("forwarded_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("answered_at", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("assignee_id", sa.BigInteger(), nullable=True),
+        sa.Column("first_response_due", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("answer_due", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("first_response_at", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("resolved_at", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("resolution_note", sa.Text(), nullable=True),
+        sa.Column("overdue", sa.Boolean(), nullable=False),
+        sa.Column("escalation_level", sa.Integer(), nullable=False),
+        sa.Column("merged_into_id", sa.Integer(), nullable=True),
+        sa.Column("citizen_resolved", sa.Boolean(), nullable=True),
+        sa.Column("rating", sa.Integer(), nullable=True),
+        sa.Column("rated_at", storage.models.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["citizen_id"], ["citizens.user_id"], name=op.f("fk_tickets_citizen_id_citizens")
+        ),
+        sa.ForeignKeyConstraint(
+            ["merged_into_id"], ["tickets.id"], name=op.f("fk_tickets_merged_into_id_tickets")
         ),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_tickets_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tickets_answer_due"), ["answer_due"], unique=False)
         batch_op.create_index(
             "ix_tickets_citizen_last", ["citizen_id", "source_chat_id", "last_message_at"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_tickets_merged_into_id"), ["merged_into_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_needs_locality"), ["needs_locality"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_status"), ["status"], unique=False)
         batch_op.create_index("ix_tickets_unit_created", ["unit_id", "created_at"], unique=False)
+        batch_op.create_index("ix_tickets_unit_status", ["unit_id", "status"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_ward_code"), ["ward_code"], unique=False)
 
+    op.create_table(
+        "unit_admins",
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("unit_id", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_unit_admins_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "unit_id", name=op.f("pk_unit_admins")),
+    )
     op.create_table(
         "correction_examples",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -203,6 +253,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_due", ["status", "chat_id", "id"], unique=False)
+
+    op.create_table(
+        "sla_notices",
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["tickets.id"], name=op.f("fk_sla_notices_ticket_id_tickets"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_sla_notices")),
+    )
+    with op.batch_alter_table("sla_notices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sla_notices_ticket_id"), ["ticket_id"], unique=False)
 
     op.create_table(
         "ticket_events",
@@ -272,6 +336,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ticket_events_ticket_id"))
 
     op.drop_table("ticket_events")
+    with op.batch_alter_table("sla_notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sla_notices_ticket_id"))
+
+    op.drop_table("sla_notices")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_due")
 
@@ -281,22 +349,28 @@ def downgrade() -> None:
 
     op.drop_table("message_links")
     op.drop_table("correction_examples")
+    op.drop_table("unit_admins")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tickets_ward_code"))
+        batch_op.drop_index("ix_tickets_unit_status")
         batch_op.drop_index("ix_tickets_unit_created")
         batch_op.drop_index(batch_op.f("ix_tickets_status"))
         batch_op.drop_index(batch_op.f("ix_tickets_needs_locality"))
+        batch_op.drop_index(batch_op.f("ix_tickets_merged_into_id"))
         batch_op.drop_index("ix_tickets_citizen_last")
+        batch_op.drop_index(batch_op.f("ix_tickets_answer_due"))
 
     op.drop_table("tickets")
     op.drop_table("routing_rules")
     op.drop_table("officials")
     op.drop_table("invite_codes")
+    op.drop_table("digest_subscriptions")
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_units_parent_id"))
 
     op.drop_table("units")
     op.drop_table("staff_chats")
+    op.drop_table("digest_deliveries")
     op.drop_table("community_groups")
     op.drop_table("citizens")
     op.drop_table("admins")
