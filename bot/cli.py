@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module under ``bot.commands`` and exposes
 ``register(subparsers)``, which adds its parser and sets ``handler`` to a function taking the parsed
-arguments and returning an exit code.
+arguments and returning an exit code. A ``SettingsError`` (bad environment) is reported here, once,
+with exit code 2.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from config.settings import load_dotenv
+from config.settings import SettingsError, load_dotenv
 
 COMMAND_MODULES = (
     "bot.commands.tag",
@@ -40,7 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    return handler(args)
+    try:
+        return handler(args)
+    except SettingsError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

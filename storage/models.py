@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.workflow.states import TicketState
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -68,18 +70,8 @@ class Base(DeclarativeBase):
     }
 
 
-class TicketStatus(StrEnum):
-    """Values match ``bot.workflow.states.TicketState``; the transition rules live there."""
-
-    NEW = "new"
-    FORWARDED = "forwarded"
-    ASSIGNED = "assigned"
-    ANSWERED = "answered"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    MERGED = "merged"
-    CANCELLED = "cancelled"
-
+TicketStatus = TicketState
+"""The stored status of a ticket: the workflow's states (``bot.workflow.states`` owns the transitions)."""
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.FORWARDED, TicketStatus.ASSIGNED, TicketStatus.ANSWERED)
 

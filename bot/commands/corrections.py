@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.services.corrections import export_corrections
 from bot.tagging import get_tagger
-from config.settings import Settings, SettingsError
+from config.settings import Settings
 from storage.database import Database
 
 
@@ -34,11 +34,7 @@ async def _collect(url: str) -> list[dict[str, Any]]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = Settings.from_env()
     examples = asyncio.run(_collect(settings.database_url))
     lines = "".join(json.dumps(example, ensure_ascii=False) + "\n" for example in examples)
     if args.out:

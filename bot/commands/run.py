@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sys
 from typing import Any
 
 from bot import logs
-from config.settings import Settings, SettingsError
+from config.settings import Settings
 
 NO_TOKEN = """\
 BOT_TOKEN is not set, so here is a short demo against the local sandbox emulator instead.
@@ -24,11 +23,7 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
+    settings = Settings.from_env()
     if not settings.bot_token:
         from bot.demo import run_demo
 

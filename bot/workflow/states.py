@@ -5,8 +5,7 @@
 ``reopen`` (the citizen says the problem is not solved) sends an answered or resolved ticket back to
 ``assigned``; the caller escalates it. ``merge`` folds an open ticket into another; ``cancel`` is the
 citizen withdrawing an open ticket. ``closed``, ``merged`` and ``cancelled`` are final.
-State values for new, forwarded and answered equal ``storage.models.TicketStatus`` ones, so stored
-tickets keep their meaning.
+``storage.models.TicketStatus`` is this enum: what is stored is exactly these states.
 
 Refusal reasons are English message ids (marked with ``N_``) for the handler to translate and show.
 """
