@@ -50,9 +50,12 @@ def phrase_tokens(phrase: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
 
 def looks_english(folded_words: Words) -> bool:
     """At least three words, and three in ten, that are neither numbers nor Vietnamese syllables."""
-    vietnamese = sum(map(_VN_SYLLABLES.__contains__, folded_words))
-    foreign = len(folded_words) - vietnamese - sum(map(bytes.isdigit, folded_words))
-    return foreign >= 3 and foreign >= 0.3 * len(folded_words)
+    size = len(folded_words)
+    other = size - sum(map(_VN_SYLLABLES.__contains__, folded_words))
+    if other < 3 or other < 0.3 * size:  # too few even before numbers are set aside: most messages
+        return False
+    foreign = other - sum(map(bytes.isdigit, folded_words))
+    return foreign >= 3 and foreign >= 0.3 * size
 
 
 def fold_bytes(canonical_text: str) -> bytes:

@@ -244,8 +244,10 @@ def _support(cands: list[Unit], others: list[_Other]) -> list[int]:
     parents = [c.parents for c in cands]
     support = [0] * len(cands)
     for other, keys in others:
-        inside = map(keys.isdisjoint, parents)
-        touched = [not apart or (c.level < 2 and _contains(c, other)) for c, apart in zip(cands, inside)]
+        outside = map(keys.isdisjoint, parents)  # per candidate: in none of the other's units
+        touched = [
+            not out or (c.level < 2 and _contains(c, other)) for c, out in zip(cands, outside, strict=True)
+        ]
         support = list(map(add, support, touched))
     return support
 

@@ -247,10 +247,17 @@ class TopicClassifier:
             node = get(token)
             if node is None:
                 continue
+            pos = start + 1
+            if not node.phrases:
+                # Most words that start a phrase are not one ("có" of "có mùi"): without a
+                # matching second word there is nothing to walk.
+                node = node.children.get(folded[pos]) if pos < size else None
+                if node is None:
+                    continue
+                pos += 1
             hit: list[int] | None = None
             extra: list[int] | None = None
             end = extra_end = 0
-            pos = start + 1
             while True:
                 if node.phrases:
                     if node.topical:
