@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES: tuple[str, ...] = ("bench.tagging",)
+MODULES: tuple[str, ...] = ("bench.tagging", "bench.seeding")
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ from bot.app_services import Services
 from bot.i18n import N_, get_translator, render
 from bot.outbox.pacing import Pacer
 from bot.outbox.worker import OutboxWorker
+from bot.scheduler import build_scheduler
 from bot.services.base import Core
 from bot.tagging import get_tagger
 from config.settings import Settings
@@ -62,6 +63,7 @@ class Application:
         bot: Bot | None = None,
         pacer: Pacer | None = None,
         shutdown_grace: float = SHUTDOWN_GRACE,
+        scheduler: bool = True,
     ) -> None:
         self.settings = settings
         self.shutdown_grace = shutdown_grace
@@ -72,6 +74,8 @@ class Application:
             self.db, get_tagger(), settings, wake_outbox=self.outbox.wake, outbox_settled=self.outbox.settled
         )
         self.services = Services.build(self.core)
+        self.scheduler = build_scheduler(self.core, self.services.forwarding)
+        self.run_scheduler = scheduler
         self.inflight = InFlight()
         self.started = asyncio.Event()
         self.dispatcher = self._dispatcher()
@@ -92,6 +96,8 @@ class Application:
     async def on_startup(self) -> None:
         await self.db.upgrade()
         await self.outbox.start()
+        if self.run_scheduler:
+            self.scheduler.start()
         await self._set_commands()
         self.started.set()
         log.info("started")
@@ -114,6 +120,7 @@ class Application:
             log.warning(
                 "shutdown: %d updates still in flight after %.0fs", self.inflight.count, SHUTDOWN_GRACE
             )
+        await self.scheduler.stop(SHUTDOWN_GRACE)
         await self.outbox.stop(drain_timeout=SHUTDOWN_GRACE)
         await self.db.close()
         log.info("stopped")

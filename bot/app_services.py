@@ -10,6 +10,7 @@ from bot.services.citizens import CitizenService
 from bot.services.forwarding import Forwarding
 from bot.services.intake import IntakeService
 from bot.services.org import OrgService
+from bot.services.workflow import TicketActions
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Services:
     answers: AnswerService
     citizens: CitizenService
     org: OrgService
+    actions: TicketActions
 
     @classmethod
     def build(cls, core: Core) -> Services:
@@ -31,4 +33,5 @@ class Services:
             answers=AnswerService(core, forwarding),
             citizens=CitizenService(core, forwarding),
             org=OrgService(core, forwarding),
+            actions=TicketActions(core, forwarding, AnswerService(core, forwarding)),
         )

@@ -20,6 +20,9 @@ COMMAND_MODULES = (
     "bot.commands.db",
     "bot.commands.org",
     "bot.commands.run",
+    "bot.commands.jobs",
+    "bot.commands.digest",
+    "bot.commands.demo",
 )
 
 

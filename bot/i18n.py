@@ -21,6 +21,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.marker import N_
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "config" / "locales"
 DOMAIN = "messages"
 SUPPORTED = ("vi", "en")
@@ -87,6 +89,4 @@ def render(locale: str, message: str, /, **values: object) -> str:
     return gettext_for(locale, message).format(**{key: _escape(value) for key, value in values.items()})
 
 
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated later, when rendered."""
-    return message
+__all__ = ["N_", "SUPPORTED", "Safe", "Translator", "get_translator", "gettext_for", "language_of", "render"]

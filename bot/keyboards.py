@@ -9,6 +9,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, render
+from bot.workflow.states import Action, TicketState, allowed_actions
+from storage.models import Ticket
 
 
 class TicketAction(CallbackData, prefix="tk"):
@@ -97,3 +99,65 @@ def verdict_keyboard(ticket_id: int, locale: str) -> InlineKeyboardMarkup:
             [button("⭐" * stars, Verdict(ticket_id=ticket_id, kind="rating", value=stars)) for stars in range(1, 6)],
         ]
     )
+
+
+class MergeAction(CallbackData, prefix="mg"):
+    """An official merges ticket ``ticket_id`` (the card's) into ticket ``into`` (an older, open one)."""
+
+    ticket_id: int
+    into: int
+
+
+def card_keyboard(ticket: Ticket, locale: str, duplicates: Sequence[int] = ()) -> InlineKeyboardMarkup | None:
+    """Buttons under a ticket's card in the staff chat; None when there are none."""
+    actions = _action_row(ticket, locale)
+    rows: list[list[InlineKeyboardButton]] = [actions] if actions else []
+    merge_buttons = [
+        button(
+            render(locale, N_("🔁 Merge into #{number}"), number=number),
+            MergeAction(ticket_id=ticket.id, into=number),
+        )
+        for number in duplicates
+    ]
+    rows.extend(merge_buttons[i : i + 2] for i in range(0, len(merge_buttons), 2))
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+class StaffAction(CallbackData, prefix="st"):
+    """An official's action on ticket ``ticket_id``: ``take``, ``move`` (menu), ``move_to`` (value: unit
+    id), ``done``, ``ward`` (value: ward code). Carries no authority: the service re-checks everything."""
+
+    ticket_id: int
+    action: str
+    value: str = ""
+
+
+_CARD_ACTIONS = (
+    (Action.ASSIGN, N_("🙋 Take"), "take"),
+    (Action.REASSIGN, N_("↪️ Reassign"), "move"),
+    (Action.RESOLVE, N_("✅ Done"), "done"),
+)
+
+
+def _action_row(ticket: Ticket, locale: str) -> list[InlineKeyboardButton]:
+    """The buttons the state table allows in the ticket's state."""
+    try:
+        allowed = allowed_actions(TicketState(ticket.status))
+    except ValueError:
+        return []
+    return [
+        button(render(locale, label), StaffAction(ticket_id=ticket.id, action=name))
+        for action, label, name in _CARD_ACTIONS
+        if action in allowed
+    ]
+
+
+def move_keyboard(ticket_id: int, units: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button per (unit id, name) a ticket can be moved to; ids that cannot be packed are left out."""
+    rows = []
+    for unit_id, name in units:
+        try:
+            rows.append([button(name, StaffAction(ticket_id=ticket_id, action="move_to", value=unit_id))])
+        except ValueError:  # longer than Telegram's 64 bytes, or containing the separator
+            continue
+    return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -14,6 +14,11 @@ STATUS_NAMES = {
     TicketStatus.NEW: N_("received"),
     TicketStatus.FORWARDED: N_("sent to the unit"),
     TicketStatus.ANSWERED: N_("answered"),
+    TicketStatus.ASSIGNED: N_("being handled"),
+    TicketStatus.RESOLVED: N_("resolved"),
+    TicketStatus.CLOSED: N_("closed"),
+    TicketStatus.MERGED: N_("merged"),
+    TicketStatus.CANCELLED: N_("withdrawn"),
 }
 ANONYMOUS = N_("Anonymous citizen")
 UNKNOWN_PLACE = N_("place not known yet")
@@ -68,7 +73,8 @@ class Presenter:
         lines.append(render(locale, N_("To add photos or details, reply to this message.")))
         return "\n".join(lines)
 
-    def card(self, ticket: Ticket, citizen: Citizen, locale: str) -> str:
+    def card(self, ticket: Ticket, citizen: Citizen, locale: str, assignee: str | None = None) -> str:
+        """The card in the staff chat; ``assignee``: the name of the official handling it (staff only)."""
         lines = [render(locale, N_("📨 <b>Reflection #{number}</b>"), number=ticket.id)]
         if ticket.urgent:
             lines[0] += " " + render(locale, N_("🔴 <b>URGENT</b>"))
@@ -86,6 +92,9 @@ class Presenter:
             lines.append(render(locale, N_("From: private chat with the bot")))
         lines.append(render(locale, N_("Citizen: {name}"), name=Safe(self.citizen_name(citizen, locale))))
         lines.append(render(locale, N_("Time: {time}"), time=self.when(ticket)))
+        lines.append(render(locale, N_("Status: {status}"), status=self.status_name(ticket, locale)))
+        if assignee and ticket.assignee_id is not None:
+            lines.append(render(locale, N_("Handled by official: {name}"), name=assignee))
         if citizen.unreachable and ticket.source_kind == "private":
             lines.append(render(locale, N_("⚠️ The citizen has blocked the bot: answers cannot reach them.")))
         lines.append(

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, callbacks, citizen, common, group, membership, staff
+from handlers import (
+    admin,
+    callbacks,
+    citizen,
+    citizen_commands,
+    common,
+    group,
+    membership,
+    merge,
+    staff,
+    staff_actions,
+    verdicts,
+)
 
 
 def build_router() -> Router:
@@ -16,9 +28,13 @@ def build_router() -> Router:
         common.build(),
         membership.build(),
         admin.build(),
+        citizen_commands.build(),
         citizen.build(),
+        merge.build(),
+        staff_actions.build(),
         staff.build(),
         group.build(),
+        verdicts.build(),
         callbacks.build(),
     )
     return root

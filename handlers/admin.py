@@ -77,7 +77,7 @@ async def staffchat(message: Message, command: CommandObject, services: Services
     unit_id = (command.args or "").strip()
     if not unit_id:
         await message.reply(
-            render(locale, N_("Usage: /staffchat <unit-id>, sent in the unit's staff group."))
+            render(locale, N_("Usage: /staffchat &lt;unit-id&gt;, sent in the unit's staff group."))
         )
         return
     result = await services.org.bind_staff_chat(_user(message), message.chat.id, unit_id)
@@ -85,7 +85,7 @@ async def staffchat(message: Message, command: CommandObject, services: Services
 
 
 async def unit(message: Message, command: CommandObject, services: Services, locale: str) -> None:
-    usage = N_('Usage: /unit <id> <locality code> "<name>" [parent-id]')
+    usage = N_('Usage: /unit &lt;id&gt; &lt;locality code&gt; "&lt;name&gt;" [parent-id]')
     try:
         parts = shlex.split(command.args or "")
     except ValueError:
@@ -101,7 +101,7 @@ async def unit(message: Message, command: CommandObject, services: Services, loc
 async def route(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     parts = (command.args or "").split()
     if len(parts) != 3:
-        await message.reply(render(locale, N_("Usage: /route <locality code or *> <topic or *> <unit-id>")))
+        await message.reply(render(locale, N_("Usage: /route &lt;locality code or *&gt; &lt;topic or *&gt; &lt;unit-id&gt;")))
         return
     result = await services.org.define_route(_user(message), parts[0], parts[1], parts[2])
     await message.reply(render(locale, REPLIES[result]))

@@ -20,5 +20,8 @@ async def answer(message: Message, services: Services) -> None:
 def build() -> Router:
     router = Router(name="staff")
     router.message.filter(F.chat.type.in_({"group", "supergroup"}), StaffChat())
-    router.message.register(answer, ~F.text.startswith("/"), F.reply_to_message | F.is_topic_message)
+    # Commands and "!" internal notes are handled by ``handlers.staff_actions``, never relayed as answers.
+    router.message.register(
+        answer, ~F.text.startswith("/"), ~F.text.startswith("!"), F.reply_to_message | F.is_topic_message
+    )
     return router

@@ -194,6 +194,13 @@ class Ticket(Base):
         Index("ix_tickets_unit_created", "unit_id", "created_at"),
         Index("ix_tickets_citizen_last", "citizen_id", "source_chat_id", "last_message_at"),
         Index("ix_tickets_unit_status", "unit_id", "status"),
+        # Digests (storage/repositories/digests.py): each figure reads one period's events by their time.
+        Index("ix_tickets_created", "created_at"),
+        Index("ix_tickets_answered", "answered_at"),
+        Index("ix_tickets_resolved", "resolved_at"),
+        Index("ix_tickets_closed", "closed_at"),
+        Index("ix_tickets_first_response", "first_response_at"),
+        Index("ix_tickets_rated", "rated_at"),
         {"sqlite_autoincrement": True},
     )
 

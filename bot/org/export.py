@@ -45,6 +45,11 @@ def _unit(unit: UnitSpec) -> list[str]:
         lines.append(f"    staff_chat: {unit.staff_chat}")
     if unit.officials is not None:
         lines.append(f"    officials: {_integers(unit.officials)}")
+    if unit.sla is not None:
+        pairs = ", ".join(f"{word(topic)}: {word(duration)}" for topic, duration in unit.sla)
+        lines.append(f"    sla: {{{pairs}}}")
+    if unit.admins is not None:
+        lines.append(f"    admins: {_integers(unit.admins)}")
     return lines
 
 

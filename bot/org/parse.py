@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.org.codes import is_locality, is_province, is_ward, topic_codes
 from bot.org.spec import ANY, GroupSpec, KnownOrg, OrgSpec, RouteSpec, UnitSpec
+from bot.workflow.sla import SlaError, parse_unit_overrides
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 SLUG_MAX = 64
@@ -26,7 +27,7 @@ INT_TAG = "tag:yaml.org,2002:int"
 STR_TAG = "tag:yaml.org,2002:str"
 
 TOP_KEYS = ("admins", "units", "routes", "groups")
-UNIT_KEYS = ("id", "name", "locality", "parent", "staff_chat", "officials")
+UNIT_KEYS = ("id", "name", "locality", "parent", "staff_chat", "officials", "sla", "admins")
 ROUTE_KEYS = ("locality", "topic", "unit")
 GROUP_KEYS = ("chat", "locality", "title")
 
@@ -209,7 +210,7 @@ def _unit_label(node: Node, index: int) -> str:
     return f"unit #{index}" if unit_id is None else f'unit "{unit_id}"'
 
 
-def _read_unit(reader: _Reader, node: Node, index: int) -> _Located[UnitSpec] | None:
+def _read_unit(reader: _Reader, node: Node, index: int, topics: frozenset[str]) -> _Located[UnitSpec] | None:
     label = _unit_label(node, index)
     entry = reader.entry(node, label, UNIT_KEYS, ("id", "name", "locality"))
     if entry is None:
@@ -222,9 +223,40 @@ def _read_unit(reader: _Reader, node: Node, index: int) -> _Located[UnitSpec] | 
     parent = _optional(get("parent"), lambda n: reader.slug(n, f"{label}: parent"))
     staff_chat = _optional(get("staff_chat"), lambda n: reader.integer(n, f"{label}: staff_chat"))
     officials = _optional(get("officials"), lambda n: reader.integers(n, f"{label}: officials"))
+    sla = _optional(get("sla"), lambda n: _unit_sla(reader, n, f"{label}: sla", topics))
+    admins = _optional(get("admins"), lambda n: reader.integers(n, f"{label}: admins"))
     if reader.count() > before or unit_id is None or name is None or locality is None:
         return None
-    return _Located(UnitSpec(unit_id, name, locality, parent, staff_chat, officials), entry)
+    return _Located(UnitSpec(unit_id, name, locality, parent, staff_chat, officials, sla, admins), entry)
+
+
+def _unit_sla(
+    reader: _Reader, node: Node, label: str, topics: frozenset[str]
+) -> tuple[tuple[str, str], ...] | None:
+    """``{topic-or-*: duration}``, each value checked where it is written; durations normalised (``3d``)."""
+    if not isinstance(node, MappingNode):
+        reader.problem(_line(node), f'{label}: expected a mapping of topic (or "*") to a duration like 3d')
+        return None
+    before = reader.count()
+    values: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        topic = reader.word(key_node, label)
+        if topic is None:
+            continue
+        if topic in values:
+            reader.problem(_line(key_node), f'{label}: topic "{topic}" is given twice')
+            continue
+        if not isinstance(value_node, ScalarNode) or _is_null(value_node):
+            reader.problem(_line(value_node), f"{label}.{topic}: expected a duration like 3d, 4h or 1d4h")
+            continue
+        try:
+            duration = parse_unit_overrides({topic: value_node.value}, topics - {ANY})[topic]
+        except SlaError as error:
+            line = _line(key_node) if "unknown topic" in str(error) else _line(value_node)
+            reader.problem(line, f"{label[: -len(': sla')]}: {error}")
+            continue
+        values[topic] = str(duration)
+    return None if reader.count() > before else tuple(sorted(values.items()))
 
 
 def _locality(reader: _Reader, node: Node, label: str) -> int | None:
@@ -322,7 +354,7 @@ def parse_org(text: str, known: KnownOrg | None = None, topics: frozenset[str] |
         return ParseResult(OrgSpec(), tuple(reader.problems))
     admins = _optional(top.values.get("admins"), lambda n: reader.integers(n, "admins"))
     unit_nodes = _items(reader, top, "units")
-    units = _present(_read_unit(reader, node, i) for i, node in enumerate(unit_nodes, 1))
+    units = _present(_read_unit(reader, node, i, topics) for i, node in enumerate(unit_nodes, 1))
     routes = _present(
         _read_route(reader, node, i, topics) for i, node in enumerate(_items(reader, top, "routes"), 1)
     )

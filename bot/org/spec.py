@@ -10,7 +10,9 @@ ANY = "*"
 
 @dataclass(frozen=True, slots=True)
 class UnitSpec:
-    """A unit. ``staff_chat`` and ``officials`` set to None mean "not in the file": the import keeps them."""
+    """A unit. ``staff_chat``, ``officials``, ``sla`` and ``admins`` set to None mean "not in the file": the
+    import keeps them. ``sla``: (topic code or ``*``, working duration like ``3d``) pairs, sorted by topic;
+    ``admins``: the unit's admins (``UnitAdmin``)."""
 
     id: str
     name: str
@@ -18,6 +20,8 @@ class UnitSpec:
     parent: str | None = None
     staff_chat: int | None = None
     officials: tuple[int, ...] | None = None
+    sla: tuple[tuple[str, str], ...] | None = None
+    admins: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,8 @@ class ImportSummary:
     officials_removed: int = 0
     admins_added: int = 0
     admins_removed: int = 0
+    unit_admins_added: int = 0
+    unit_admins_removed: int = 0
     routes_created: int = 0
     routes_updated: int = 0
     groups_created: int = 0
@@ -81,6 +87,8 @@ class ImportSummary:
                 self.officials_removed,
                 self.admins_added,
                 self.admins_removed,
+                self.unit_admins_added,
+                self.unit_admins_removed,
                 self.routes_created,
                 self.routes_updated,
                 self.groups_created,
@@ -94,6 +102,7 @@ class ImportSummary:
             f"{self.units_unchanged} unchanged",
             f"officials: {self.officials_added} added, {self.officials_removed} removed",
             f"admins: {self.admins_added} added, {self.admins_removed} removed",
+            f"unit admins: {self.unit_admins_added} added, {self.unit_admins_removed} removed",
             f"routes: {self.routes_created} created, {self.routes_updated} updated",
             f"groups: {self.groups_created} created, {self.groups_updated} updated",
         ]

@@ -105,6 +105,24 @@ class AnswerService(ServiceBase):
         unit_name = (
             signing_unit.name if signing_unit else await self.forwarding.unit_name(work, ticket.unit_id) or ""
         )
+        await self._relay_to(work, ticket, message, unit_name)
+        for merged in await work.tickets.merged_into(ticket.id):
+            # Citizens whose ticket was merged into this one get the same answer (see bot.services.merging).
+            await self._relay_to(work, merged, message, unit_name)
+            await work.tickets.record(
+                merged.id, "answer_relayed", message.author.id, main=ticket.id, message_id=message.message_id
+            )
+        if ticket.status in (TicketStatus.FORWARDED, TicketStatus.ASSIGNED):
+            ticket.status = TicketStatus.ANSWERED
+            ticket.answered_at = ticket.answered_at or utcnow()
+        ticket.first_response_at = ticket.first_response_at or utcnow()
+        await work.tickets.record(ticket.id, "answered", message.author.id, message_id=message.message_id)
+        await self._confirm(work, ticket, message)
+
+    async def _relay_to(
+        self, work: UnitOfWork, ticket: Ticket, message: IncomingMessage, unit_name: str
+    ) -> None:
+        """The answer, in the citizen's language, where the citizen of ``ticket`` asked."""
         header = self.presenter.answer_header(ticket, ticket.language, unit_name)
         reply_to = ticket.source_message_id if ticket.source_kind == SourceKind.GROUP else None
         if message.kind == "text":
@@ -120,11 +138,6 @@ class AnswerService(ServiceBase):
             await work.outbox.enqueue(
                 ticket.source_chat_id, "copyMessage", payload, ticket_id=ticket.id, link_kind=LinkKind.ANSWER
             )
-        if ticket.status == TicketStatus.FORWARDED:
-            ticket.status = TicketStatus.ANSWERED
-            ticket.answered_at = utcnow()
-        await work.tickets.record(ticket.id, "answered", message.author.id, message_id=message.message_id)
-        await self._confirm(work, ticket, message)
 
     async def _confirm(self, work: UnitOfWork, ticket: Ticket, message: IncomingMessage) -> None:
         citizen = await work.citizens.get(ticket.citizen_id)

@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import language_of
 from bot.tagging import Tagger
 from bot.texts import Presenter
+from bot.workflow.sla import SlaPolicy
+from bot.workflow.worktime import WorkCalendar
 from config.settings import Settings
 from storage.database import Database
+from storage.models import utcnow
 from storage.repositories.citizens import CitizenRepository
 from storage.repositories.org import OrgRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.sla import SlaRepository
 from storage.repositories.tickets import TicketRepository
 
 
@@ -28,6 +33,7 @@ class UnitOfWork:
         self.citizens = CitizenRepository(session)
         self.org = OrgRepository(session)
         self.outbox = OutboxRepository(session)
+        self.sla = SlaRepository(session)
 
 
 def _nothing() -> None:
@@ -47,9 +53,13 @@ class Core:
     settings: Settings
     wake_outbox: Callable[[], None] = field(default=_nothing)
     outbox_settled: Callable[[int, float], Awaitable[None]] = field(default=_settled_at_once)
+    clock: Callable[[], datetime] = field(default=utcnow)
+    """The current time for deadlines (tests pass a fixed one)."""
 
     def __post_init__(self) -> None:
         self.presenter = Presenter(self.tagger, self.settings.tz)
+        self.calendar = WorkCalendar.load(tz=self.settings.tz)
+        self.sla_policy = SlaPolicy.from_taxonomy(self.calendar, self.tagger.topics)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:

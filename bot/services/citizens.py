@@ -10,9 +10,10 @@ from enum import StrEnum
 
 from bot.i18n import N_, render
 from bot.services.base import Core, ServiceBase, UnitOfWork
+from bot.services.corrections import store_correction
 from bot.services.forwarding import Forwarding
 from bot.services.incoming import Person
-from storage.models import Citizen, LinkKind, MessageRole, SourceKind, Ticket, utcnow
+from storage.models import Citizen, LinkKind, SourceKind, Ticket, utcnow
 
 
 class Correction(StrEnum):
@@ -113,10 +114,7 @@ class CitizenService(ServiceBase):
     async def _store_correction(
         self, work: UnitOfWork, ticket: Ticket, field: str, old: str | None, new: str, user_id: int
     ) -> None:
-        first = await work.tickets.messages(ticket.id, MessageRole.CITIZEN)
-        text = " ".join(message.text for message in first if message.text)
-        await work.tickets.add_correction(ticket.id, text, field, old, new, user_id)
-        await work.tickets.record(ticket.id, "retagged", user_id, field=field, old=old, new=new)
+        await store_correction(work, ticket, field, old, new, user_id)
 
     async def _reroute_and_tell(self, work: UnitOfWork, ticket: Ticket, user_id: int) -> None:
         routed = await self.forwarding.route(work, ticket, actor_id=user_id)

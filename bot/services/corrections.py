@@ -9,10 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.services.base import UnitOfWork
 from bot.tagging import Tagger
 from storage.database import Database
-from storage.models import CorrectionExample, Ticket
+from storage.models import CorrectionExample, MessageRole, Ticket
 from storage.repositories.tickets import TicketRepository
+
+
+async def store_correction(
+    work: UnitOfWork, ticket: Ticket, field: str, old: str | None, new: str, actor_id: int
+) -> None:
+    """Keep a topic or place correction (a labelled example for the tagger) and audit it as ``retagged``."""
+    said = await work.tickets.messages(ticket.id, MessageRole.CITIZEN)
+    text = " ".join(message.text for message in said if message.text)
+    await work.tickets.add_correction(ticket.id, text, field, old, new, actor_id)
+    await work.tickets.record(ticket.id, "retagged", actor_id, field=field, old=old, new=new)
 
 
 async def export_corrections(database: Database, tagger: Tagger) -> list[dict[str, Any]]:

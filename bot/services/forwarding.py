@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import N_, render
-from bot.keyboards import as_payload, choices_keyboard, correction_keyboard
+from bot.keyboards import as_payload, card_keyboard, choices_keyboard, correction_keyboard
 from bot.routing import choose_route
 from bot.services.base import ServiceBase, UnitOfWork
 from bot.services.incoming import IncomingMessage
-from storage.models import Citizen, LinkKind, MessageRole, Ticket, TicketStatus, Unit, utcnow
+from bot.services.merging import closing_lines
+from bot.workflow.sla import SlaError, parse_unit_overrides
+from storage.models import Citizen, LinkKind, MessageRole, Ticket, TicketStatus, Unit
+
+log = logging.getLogger(__name__)
 
 MAX_PLACE_CHOICES = 6
 
@@ -32,8 +38,11 @@ def html_message(
 
 
 class Forwarding(ServiceBase):
-    async def route(self, work: UnitOfWork, ticket: Ticket, actor_id: int | None) -> bool:
-        """Pick the unit by the routing rules and forward; False (ticket left unrouted) when no rule fits."""
+    async def route(
+        self, work: UnitOfWork, ticket: Ticket, actor_id: int | None, duplicates: Sequence[int] = ()
+    ) -> bool:
+        """Pick the unit by the routing rules and forward; False (ticket left unrouted) when no rule fits.
+        ``duplicates``: numbers of possible duplicates to show on the card."""
         route = choose_route(await work.org.rules(), ticket.ward_code, ticket.province_code, ticket.topic)
         if route is None:
             ticket.unit_id = None
@@ -42,22 +51,39 @@ class Forwarding(ServiceBase):
             )
             return False
         if route.unit_id != ticket.unit_id:
-            await self.forward_to(work, ticket, route.unit_id, actor_id)
+            await self.forward_to(work, ticket, route.unit_id, actor_id, duplicates=duplicates)
         return True
 
-    async def forward_to(self, work: UnitOfWork, ticket: Ticket, unit_id: str, actor_id: int | None) -> None:
+    async def forward_to(
+        self,
+        work: UnitOfWork,
+        ticket: Ticket,
+        unit_id: str,
+        actor_id: int | None,
+        duplicates: Sequence[int] = (),
+    ) -> None:
         previous = ticket.unit_id
         ticket.unit_id = unit_id
         ticket.needs_locality = False
         if ticket.status == TicketStatus.NEW:
             ticket.status = TicketStatus.FORWARDED
-            ticket.forwarded_at = utcnow()
+            ticket.forwarded_at = self.core.clock()
+        if ticket.answer_due is None and ticket.forwarded_at is not None:
+            # Deadlines run from the first forwarding; moving the ticket later does not restart them.
+            unit = await work.org.unit(unit_id)
+            try:
+                overrides = parse_unit_overrides(unit.sla) if unit is not None and unit.sla else None
+            except SlaError:
+                log.warning("unit %s: bad sla overrides in the database, taxonomy defaults used", unit_id)
+                overrides = None
+            due = self.core.sla_policy.due(ticket.topic, ticket.urgent, overrides, ticket.forwarded_at)
+            ticket.first_response_due, ticket.answer_due = due.first_response_due, due.answer_due
         await work.tickets.record(ticket.id, "forwarded", actor_id, unit=unit_id, previous_unit=previous)
         if previous is not None:
             await self._tell_previous_unit(work, ticket, previous, unit_id)
         chat_id = await self.staff_chat_of(work, unit_id)
         if chat_id is not None:
-            await self.send_card(work, ticket, chat_id)
+            await self.send_card(work, ticket, chat_id, duplicates=duplicates)
 
     async def staff_chat_of(self, work: UnitOfWork, unit_id: str) -> int | None:
         """The unit's staff chat, or its nearest ancestor's when it has none yet."""
@@ -77,12 +103,16 @@ class Forwarding(ServiceBase):
         text = render(locale, N_("↪️ Reflection #{number} moved to {unit}."), number=ticket.id, unit=unit.name)
         await self._to_staff(work, ticket, chat_id, "sendMessage", html_message(text), LinkKind.NOTICE)
 
-    async def send_card(self, work: UnitOfWork, ticket: Ticket, chat_id: int) -> None:
+    async def send_card(
+        self, work: UnitOfWork, ticket: Ticket, chat_id: int, duplicates: Sequence[int] = ()
+    ) -> None:
         citizen = await work.citizens.get(ticket.citizen_id)
         assert citizen is not None
         locale = self.settings.default_language
         card = self.presenter.card(ticket, citizen, locale)
-        await self._to_staff(work, ticket, chat_id, "sendMessage", html_message(card), LinkKind.CARD)
+        card += await closing_lines(work, ticket, locale, duplicates)
+        markup = card_keyboard(ticket, locale, duplicates)
+        await self._to_staff(work, ticket, chat_id, "sendMessage", html_message(card, markup), LinkKind.CARD)
         for message in await work.tickets.messages(ticket.id, MessageRole.CITIZEN):
             payload = {"from_chat_id": message.chat_id, "message_id": message.message_id}
             await self._to_staff(work, ticket, chat_id, "copyMessage", payload, LinkKind.COPY)

@@ -14,6 +14,7 @@ from bot.i18n import N_, render
 from bot.services.base import Core, ServiceBase, UnitOfWork
 from bot.services.forwarding import Forwarding
 from bot.services.incoming import ChatKind, IncomingMessage
+from bot.services.merging import duplicate_candidates
 from bot.tagging import TagContext, Tags
 from storage.models import (
     Citizen,
@@ -107,7 +108,10 @@ class IntakeService(ServiceBase):
             ticket.id, "created", incoming.author.id, topic=ticket.topic, ward=ticket.ward_code
         )
         if ticket.ward_code is not None:
-            await self.forwarding.route(work, ticket, actor_id=None)
+            duplicates = await duplicate_candidates(work, ticket, incoming.text)
+            if duplicates:
+                await work.tickets.record(ticket.id, "possible_duplicates", None, of=duplicates)
+            await self.forwarding.route(work, ticket, actor_id=None, duplicates=duplicates)
         else:
             ticket.needs_locality = True
         unbound_group = incoming.chat_kind is ChatKind.GROUP and (group is None or group.ward_code is None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.i18n import N_
+from bot.marker import N_
 
 
 class TicketState(StrEnum):

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.org.spec import GroupSpec, ImportSummary, KnownOrg, OrgSpec, RouteSpec, UnitSpec
-from storage.models import Admin, CommunityGroup, InviteCode, Official, RoutingRule, Unit, utcnow
+from storage.models import Admin, CommunityGroup, InviteCode, Official, RoutingRule, Unit, UnitAdmin, utcnow
 
 # No 0/O, 1/I/L: codes are read aloud and typed by hand. 31**8 ≈ 8.5e11 codes.
 INVITE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -43,6 +43,20 @@ class OrgRepository:
             chain.append(current)
             current = None if current.parent_id is None else await self.unit(current.parent_id)
         return chain
+
+    async def children(self, unit_id: str) -> list[Unit]:
+        query = select(Unit).where(Unit.parent_id == unit_id).order_by(Unit.id)
+        return list(await self.session.scalars(query))
+
+    async def neighbours(self, unit_id: str) -> list[Unit]:
+        """Where a unit's ticket can be passed on: its parent, then its siblings, then its children."""
+        unit = await self.unit(unit_id)
+        if unit is None:
+            return []
+        parent = await self.unit(unit.parent_id) if unit.parent_id is not None else None
+        siblings = [] if parent is None else await self.children(parent.id)
+        found = ([parent] if parent else []) + siblings + await self.children(unit_id)
+        return [other for other in found if other.id != unit_id]
 
     async def unit_by_staff_chat(self, chat_id: int) -> Unit | None:
         result: Unit | None = await self.session.scalar(select(Unit).where(Unit.staff_chat_id == chat_id))
@@ -95,6 +109,10 @@ class OrgRepository:
 
     async def official_unit_ids(self, user_id: int) -> set[str]:
         return set(await self.session.scalars(select(Official.unit_id).where(Official.user_id == user_id)))
+
+    async def unit_admins(self, unit_id: str) -> set[int]:
+        """The admins of this one unit (not of the units above it)."""
+        return set(await self.session.scalars(select(UnitAdmin.user_id).where(UnitAdmin.unit_id == unit_id)))
 
     async def admin_ids(self) -> set[int]:
         return set(await self.session.scalars(select(Admin.user_id)))
@@ -200,6 +218,8 @@ class OrgRepository:
         for unit in spec.units:
             if unit.officials is not None:
                 await self._apply_officials(unit.id, unit.officials, summary)
+            if unit.admins is not None:
+                await self._apply_unit_admins(unit.id, unit.admins, summary)
         for route in spec.routes:
             await self._apply_route(route, summary)
         for group in spec.groups:
@@ -238,6 +258,8 @@ class OrgRepository:
             unit.name, unit.locality_code, unit.parent_id = spec.name, spec.locality, spec.parent
             if spec.staff_chat is not None:
                 unit.staff_chat_id = spec.staff_chat
+            if spec.sla is not None:
+                unit.sla = dict(spec.sla)
         await self.session.flush()
 
     async def _apply_officials(
@@ -253,6 +275,18 @@ class OrgRepository:
             )
         summary.officials_added += len(wanted - current)
         summary.officials_removed += len(current - wanted)
+
+    async def _apply_unit_admins(self, unit_id: str, admins: tuple[int, ...], summary: ImportSummary) -> None:
+        wanted, current = set(admins), await self.unit_admins(unit_id)
+        self.session.add_all(
+            UnitAdmin(user_id=user_id, unit_id=unit_id) for user_id in sorted(wanted - current)
+        )
+        if current - wanted:
+            await self.session.execute(
+                delete(UnitAdmin).where(UnitAdmin.unit_id == unit_id, UnitAdmin.user_id.in_(current - wanted))
+            )
+        summary.unit_admins_added += len(wanted - current)
+        summary.unit_admins_removed += len(current - wanted)
 
     async def _apply_route(self, route: RouteSpec, summary: ImportSummary) -> None:
         rule = await self.session.scalar(
@@ -290,6 +324,9 @@ class OrgRepository:
         officials: dict[str, list[int]] = {unit.id: [] for unit in units}
         for official in await self.session.scalars(select(Official).order_by(Official.user_id)):
             officials[official.unit_id].append(official.user_id)
+        unit_admins: dict[str, list[int]] = {}
+        for admin in await self.session.scalars(select(UnitAdmin).order_by(UnitAdmin.user_id)):
+            unit_admins.setdefault(admin.unit_id, []).append(admin.user_id)
         groups = await self.session.scalars(select(CommunityGroup).order_by(CommunityGroup.chat_id))
         return OrgSpec(
             admins=tuple(sorted(await self.admin_ids())),
@@ -301,6 +338,8 @@ class OrgRepository:
                     parent=unit.parent_id,
                     staff_chat=unit.staff_chat_id,
                     officials=tuple(officials[unit.id]),
+                    sla=tuple(sorted((str(k), str(v)) for k, v in unit.sla.items())) if unit.sla else None,
+                    admins=tuple(unit_admins[unit.id]) if unit.id in unit_admins else None,
                 )
                 for unit in _parents_first(units)
             ),
@@ -315,6 +354,8 @@ class OrgRepository:
 
 def _differs(unit: Unit, spec: UnitSpec) -> bool:
     if (unit.name, unit.locality_code, unit.parent_id) != (spec.name, spec.locality, spec.parent):
+        return True
+    if spec.sla is not None and dict(spec.sla) != (unit.sla or {}):
         return True
     return spec.staff_chat is not None and spec.staff_chat != unit.staff_chat_id
 

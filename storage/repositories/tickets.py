@@ -130,6 +130,17 @@ class TicketRepository:
             MessageLink(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id, kind=kind)
         )
 
+    async def linked_messages(self, ticket_id: int, chat_id: int, kind: str) -> Sequence[int]:
+        """Ids of the bot's messages of one kind (e.g. its cards) for a ticket in one chat, oldest first."""
+        result = await self.session.execute(
+            select(MessageLink.message_id)
+            .where(
+                MessageLink.ticket_id == ticket_id, MessageLink.chat_id == chat_id, MessageLink.kind == kind
+            )
+            .order_by(MessageLink.message_id)
+        )
+        return result.scalars().all()
+
     async def ticket_by_thread(self, chat_id: int, thread_id: int) -> Ticket | None:
         result = await self.session.execute(
             select(Ticket)
@@ -162,3 +173,58 @@ class TicketRepository:
 
     async def touch(self, ticket: Ticket, when: datetime | None = None) -> None:
         ticket.last_message_at = when or utcnow()
+
+    # Duplicates and merging (closing the loop)
+
+    async def open_in_ward_topic_since(
+        self, ward_code: int, topic: str, since: datetime, exclude_id: int | None = None, limit: int = 200
+    ) -> Sequence[Ticket]:
+        """Open tickets of one ward and topic created at or after ``since``, oldest first."""
+        from storage.models import OPEN_STATUSES
+
+        query = select(Ticket).where(
+            Ticket.ward_code == ward_code,
+            Ticket.topic == topic,
+            Ticket.created_at >= since,
+            Ticket.status.in_([str(status) for status in OPEN_STATUSES]),
+            Ticket.merged_into_id.is_(None),
+        )
+        if exclude_id is not None:
+            query = query.where(Ticket.id != exclude_id)
+        result = await self.session.execute(query.order_by(Ticket.id).limit(limit))
+        return result.scalars().all()
+
+    async def citizen_texts(self, ticket_ids: Sequence[int]) -> dict[int, str]:
+        """The words citizens wrote in each ticket, joined in order (tickets without words are absent)."""
+        if not ticket_ids:
+            return {}
+        result = await self.session.execute(
+            select(TicketMessage.ticket_id, TicketMessage.text)
+            .where(
+                TicketMessage.ticket_id.in_(list(ticket_ids)),
+                TicketMessage.role == "citizen",
+                TicketMessage.text.is_not(None),
+            )
+            .order_by(TicketMessage.id)
+        )
+        texts: dict[int, list[str]] = {}
+        for ticket_id, text in result.all():
+            texts.setdefault(ticket_id, []).append(text or "")
+        return {ticket_id: " ".join(parts) for ticket_id, parts in texts.items()}
+
+    async def merged_into(self, ticket_id: int) -> Sequence[Ticket]:
+        """Tickets merged into ``ticket_id``, oldest first."""
+        result = await self.session.execute(
+            select(Ticket).where(Ticket.merged_into_id == ticket_id).order_by(Ticket.id)
+        )
+        return result.scalars().all()
+
+    async def latest_answer(self, ticket_id: int) -> TicketMessage | None:
+        """The last answer officials sent for a ticket."""
+        result = await self.session.execute(
+            select(TicketMessage)
+            .where(TicketMessage.ticket_id == ticket_id, TicketMessage.role == "answer")
+            .order_by(TicketMessage.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()

@@ -124,7 +124,10 @@ async def running_bot(
 ) -> AsyncIterator[Application]:
     """The real application, long-polling the sandbox, stopped gracefully at the end."""
     app = Application(
-        settings_for(sb, database_url), pacer=pacer or relaxed_pacer(), shutdown_grace=shutdown_grace
+        settings_for(sb, database_url),
+        pacer=pacer or relaxed_pacer(),
+        shutdown_grace=shutdown_grace,
+        scheduler=False,  # sweeps run at explicit times in the tests (SlaSweeper.run / jobs run sla --now)
     )
     task = asyncio.create_task(app.run_polling(handle_signals=False))
     try:

@@ -65,3 +65,14 @@ async def test_an_answer_with_a_photo_reaches_the_citizen_with_the_photo(
     copy = await sb.wait_for("copyMessage", chat=world.village)
     assert copy.params["from_chat_id"] == world.commune_staff.id
     assert copy.params["message_id"] == photo["message_id"]
+
+
+async def test_usage_help_is_valid_telegram_html(sb: Sandbox, world: World, app: Application) -> None:
+    dm_admin = sb.private_chat(world.admin)
+    for command in ("/route", "/unit x"):
+        await world.admin.say(dm_admin, command)
+        usage = await sb.wait_for("sendMessage", chat=dm_admin, where=lambda c: "Cách dùng" in text_of(c))
+        assert "&lt;" in usage.params["text"]
+    await world.admin.say(world.commune_staff, "/staffchat")
+    usage = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Cách dùng" in text_of(c))
+    assert "/staffchat" in text_of(usage)

@@ -61,7 +61,7 @@ def test_unknown_keys_are_reported() -> None:
         """) == [
         'org.yaml:1: file: unknown key "unit" (expected one of: admins, units, routes, groups)',
         'org.yaml:5: unit "a": unknown key "nmae" (expected one of: id, name, locality, parent, staff_chat, '
-        "officials)",
+        "officials, sla, admins)",
     ]
 
 
