@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -70,20 +71,25 @@ class Forwarding(ServiceBase):
             ticket.forwarded_at = self.core.clock()
         if ticket.answer_due is None and ticket.forwarded_at is not None:
             # Deadlines run from the first forwarding; moving the ticket later does not restart them.
-            unit = await work.org.unit(unit_id)
-            try:
-                overrides = parse_unit_overrides(unit.sla) if unit is not None and unit.sla else None
-            except SlaError:
-                log.warning("unit %s: bad sla overrides in the database, taxonomy defaults used", unit_id)
-                overrides = None
-            due = self.core.sla_policy.due(ticket.topic, ticket.urgent, overrides, ticket.forwarded_at)
-            ticket.first_response_due, ticket.answer_due = due.first_response_due, due.answer_due
+            await self.set_deadlines(work, ticket, ticket.forwarded_at)
         await work.tickets.record(ticket.id, "forwarded", actor_id, unit=unit_id, previous_unit=previous)
         if previous is not None:
             await self._tell_previous_unit(work, ticket, previous, unit_id)
         chat_id = await self.staff_chat_of(work, unit_id)
         if chat_id is not None:
             await self.send_card(work, ticket, chat_id, duplicates=duplicates)
+
+    async def set_deadlines(self, work: UnitOfWork, ticket: Ticket, start: datetime) -> None:
+        """First-response and answer deadlines in working time from ``start``, with the handling unit's
+        per-topic overrides."""
+        unit = await work.org.unit(ticket.unit_id) if ticket.unit_id else None
+        try:
+            overrides = parse_unit_overrides(unit.sla) if unit is not None and unit.sla else None
+        except SlaError:
+            log.warning("unit %s: bad sla overrides in the database, taxonomy defaults used", ticket.unit_id)
+            overrides = None
+        due = self.core.sla_policy.due(ticket.topic, ticket.urgent, overrides, start)
+        ticket.first_response_due, ticket.answer_due = due.first_response_due, due.answer_due
 
     async def staff_chat_of(self, work: UnitOfWork, unit_id: str) -> int | None:
         """The unit's staff chat, or its nearest ancestor's when it has none yet."""

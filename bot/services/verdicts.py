@@ -118,6 +118,8 @@ class VerdictService(ServiceBase):
         ticket.citizen_resolved = False
         ticket.resolved_at = None
         ticket.escalation_level = (ticket.escalation_level or 0) + 1
+        ticket.overdue = False
+        await self.forwarding.set_deadlines(work, ticket, self.core.clock())
         await work.tickets.record(
             ticket.id, "reopened", user_id, by="citizen", escalation_level=ticket.escalation_level
         )

@@ -8,7 +8,7 @@ instance, or after a restart) finds it claimed and sends nothing.
 Keys:
 - ``reminder:<ticket>:<answer due, UTC ISO>`` — at 75 % of the working time from forwarding to the
   answer deadline, in the handling unit's staff chat (a new deadline gets a new reminder);
-- ``overdue:<ticket>:<level>`` — level 1 when the answer deadline passes: the ticket is marked overdue,
+- ``overdue:<ticket>:<level>:<answer due>`` (a reopened ticket gets a new deadline, so a new round) — level 1 when the answer deadline passes: the ticket is marked overdue,
   the handling chat is told, and a card goes to the parent unit's staff chat. Each further level
   comes when the ticket is still unanswered after the same working time again (the time the parent
   had to act), and goes one unit further up, until there is no unit above with a staff chat;
@@ -186,7 +186,8 @@ class SlaSweeper:
                 target = targets[level - 1] if level <= len(targets) else None
                 if target is None and level > 1:
                     return
-                if not await work.sla.claim(f"overdue:{ticket.id}:{level}", "overdue", ticket.id, now):
+                key = f"overdue:{ticket.id}:{level}:{ticket.answer_due.isoformat()}"
+                if not await work.sla.claim(key, "overdue", ticket.id, now):
                     return
                 unit = await work.org.unit(ticket.unit_id)
                 unit_name = unit.name if unit is not None else ticket.unit_id

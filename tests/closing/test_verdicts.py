@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from bot.services.verdicts import VerdictResult
+from bot.sla import SlaSweeper
 from storage.models import TicketStatus
 from tests.closing.conftest import COMMUNE_CHAT, LAMP, LAN, PROVINCE_CHAT, STRANGER, Closing, texts
 
@@ -73,3 +76,27 @@ async def test_the_rating_is_stored_and_a_later_one_replaces_it(closing: Closing
     assert (await closing.verdicts.rate(number, LAN, 5)).result is VerdictResult.RATED, "rating after Yes"
     assert (await closing.ticket(number)).rating == 5
     assert (await closing.actions(number)).count("rated") == 2
+
+
+async def test_a_reopened_ticket_gets_a_fresh_deadline_and_is_not_escalated_again_at_once(
+    closing: Closing,
+) -> None:
+    number = await closing.report(LAN, LAMP)
+    first_due = (await closing.ticket(number)).answer_due
+    assert first_due is not None
+    await closing.set_status(number, TicketStatus.RESOLVED)
+    reopened_at = first_due + timedelta(days=20)
+    closing.core.clock = lambda: reopened_at
+    await closing.verdicts.resolved(number, LAN, False)
+    ticket = await closing.ticket(number)
+    assert ticket.answer_due is not None and ticket.answer_due > reopened_at
+    assert ticket.overdue is False
+
+    mark = await closing.last_outbox_id()
+    report = await SlaSweeper(closing.core, closing.forwarding).run(reopened_at + timedelta(minutes=1))
+    assert report.escalations == 0 and report.overdue == 0
+    assert not texts(await closing.outbox(PROVINCE_CHAT, since=mark))
+
+    late = ticket.answer_due + timedelta(minutes=1)
+    report = await SlaSweeper(closing.core, closing.forwarding).run(late.astimezone(UTC))
+    assert report.overdue == 1, "the new round has its own deadline and is marked overdue when it passes"
