@@ -38,7 +38,9 @@ class Translator(I18n):
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
         translations: dict[str, gettext.GNUTranslations] = {}
         for directory in sorted(self.path.iterdir()):
-            files = sorted((directory / "LC_MESSAGES").glob("*.po"), key=lambda p: (p.stem != self.domain, p.name))
+            files = sorted(
+                (directory / "LC_MESSAGES").glob("*.po"), key=lambda p: (p.stem != self.domain, p.name)
+            )
             if not files:
                 continue
             catalog = _merged(files, directory.name)

@@ -93,10 +93,18 @@ def verdict_keyboard(ticket_id: int, locale: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                button(render(locale, N_("✅ Yes, resolved")), Verdict(ticket_id=ticket_id, kind="resolved", value=1)),
-                button(render(locale, N_("❌ Not yet")), Verdict(ticket_id=ticket_id, kind="resolved", value=0)),
+                button(
+                    render(locale, N_("✅ Yes, resolved")),
+                    Verdict(ticket_id=ticket_id, kind="resolved", value=1),
+                ),
+                button(
+                    render(locale, N_("❌ Not yet")), Verdict(ticket_id=ticket_id, kind="resolved", value=0)
+                ),
             ],
-            [button("⭐" * stars, Verdict(ticket_id=ticket_id, kind="rating", value=stars)) for stars in range(1, 6)],
+            [
+                button("⭐" * stars, Verdict(ticket_id=ticket_id, kind="rating", value=stars))
+                for stars in range(1, 6)
+            ],
         ]
     )
 

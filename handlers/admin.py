@@ -101,7 +101,9 @@ async def unit(message: Message, command: CommandObject, services: Services, loc
 async def route(message: Message, command: CommandObject, services: Services, locale: str) -> None:
     parts = (command.args or "").split()
     if len(parts) != 3:
-        await message.reply(render(locale, N_("Usage: /route &lt;locality code or *&gt; &lt;topic or *&gt; &lt;unit-id&gt;")))
+        await message.reply(
+            render(locale, N_("Usage: /route &lt;locality code or *&gt; &lt;topic or *&gt; &lt;unit-id&gt;"))
+        )
         return
     result = await services.org.define_route(_user(message), parts[0], parts[1], parts[2])
     await message.reply(render(locale, REPLIES[result]))

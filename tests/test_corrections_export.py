@@ -23,13 +23,22 @@ TEXT = "Nhà văn hóa thôn 3 xã Hội Sơn, huyện Anh Sơn xuống cấp, m
 
 
 async def test_a_topic_correction_is_exported_in_the_dev_set_format(
-    db: Database, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db: Database,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     core = Core(db, get_tagger(), Settings(database_url=database_url))
     forwarding = Forwarding(core)
     lan = Person(id=501, display_name="Lan", language_code="vi")
     message = IncomingMessage(
-        chat_id=501, chat_kind=ChatKind.PRIVATE, message_id=1, author=lan, sent_at=datetime.now(UTC), text=TEXT
+        chat_id=501,
+        chat_kind=ChatKind.PRIVATE,
+        message_id=1,
+        author=lan,
+        sent_at=datetime.now(UTC),
+        text=TEXT,
     )
     outcome = await IntakeService(core, forwarding).receive(message)
     assert outcome.ticket_id is not None

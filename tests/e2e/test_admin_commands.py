@@ -31,7 +31,9 @@ async def test_admin_builds_a_unit_from_telegram_and_an_invited_official_answers
     reused = await sb.wait_for("sendMessage", chat=sb.private_chat(world.stranger))
     assert "đã dùng" in text_of(reused), "an invitation works once"
 
-    await world.lan.say(world.dm_lan, "Trường tiểu học xã Nghĩa Đức, huyện Nghĩa Đàn thiếu bàn ghế cho học sinh.")
+    await world.lan.say(
+        world.dm_lan, "Trường tiểu học xã Nghĩa Đức, huyện Nghĩa Đàn thiếu bàn ghế cho học sinh."
+    )
     card = await sb.wait_for("sendMessage", chat=staff, where=lambda c: "Phản ánh #1" in text_of(c))
     await cadre.reply(staff, to=card.result, text="Xã đã đề nghị huyện cấp thêm 20 bộ bàn ghế.")
     answer = await sb.wait_for("sendMessage", chat=world.dm_lan, where=lambda c: "Trả lời" in text_of(c))
@@ -58,8 +60,12 @@ async def test_an_answer_with_a_photo_reaches_the_citizen_with_the_photo(
     sb: Sandbox, world: World, app: Application
 ) -> None:
     original = await world.lan.say(world.village, "/hoi Ổ gà trước cổng trường thôn 2 ai sửa ạ?")
-    card = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
-    photo = await world.commune_cadre.send_photo(world.commune_staff, caption="Đã vá xong sáng nay.", reply_to=card.result)
+    card = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
+    photo = await world.commune_cadre.send_photo(
+        world.commune_staff, caption="Đã vá xong sáng nay.", reply_to=card.result
+    )
     header = await sb.wait_for("sendMessage", chat=world.village, where=lambda c: "Trả lời" in text_of(c))
     assert header.params["reply_parameters"]["message_id"] == original["message_id"]
     copy = await sb.wait_for("copyMessage", chat=world.village)
@@ -74,5 +80,7 @@ async def test_usage_help_is_valid_telegram_html(sb: Sandbox, world: World, app:
         usage = await sb.wait_for("sendMessage", chat=dm_admin, where=lambda c: "Cách dùng" in text_of(c))
         assert "&lt;" in usage.params["text"]
     await world.admin.say(world.commune_staff, "/staffchat")
-    usage = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Cách dùng" in text_of(c))
+    usage = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Cách dùng" in text_of(c)
+    )
     assert "/staffchat" in text_of(usage)

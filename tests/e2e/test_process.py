@@ -25,7 +25,13 @@ async def test_the_bot_process_serves_then_stops_gracefully(
         "LOG_LEVEL": "INFO",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     try:
         await sb.wait_for("getMe", timeout=3 * WAIT, since=0)
