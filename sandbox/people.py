@@ -147,12 +147,21 @@ class Person:
         chat, current = self._sb.current(message)
         self._require_member(chat)
         button = _find_button(current, text, callback_data)
+        return self._callback(chat, current, button["callback_data"])
+
+    async def press_forged(self, message: MessageRef, data: str) -> dict[str, Any]:
+        """Send a callback query with data no button carries, as a modified client could."""
+        chat, current = self._sb.current(message)
+        self._require_member(chat)
+        return self._callback(chat, current, data)
+
+    def _callback(self, chat: Chat, current: Message, data: str) -> dict[str, Any]:
         query: dict[str, Any] = {
             "id": str(secrets.randbelow(10**18) + 10**18),
             "from": self.user.to_api(),
             "message": current,
             "chat_instance": str(abs(hash((chat.id, "sandbox")))),
-            "data": button["callback_data"],
+            "data": data,
         }
         self._sb.note_action()
         self._sb.emulator.new_query(query["id"])

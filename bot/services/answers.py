@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.i18n import N_, render
-from bot.services.base import Core, ServiceBase, UnitOfWork
+from bot.services.base import Core, ServiceBase, UnitOfWork, keep_message
 from bot.services.forwarding import Forwarding, html_message
 from bot.services.incoming import IncomingMessage
-from storage.models import LinkKind, MessageRole, SourceKind, Ticket, TicketMessage, TicketStatus, utcnow
+from storage.models import LinkKind, MessageRole, SourceKind, Ticket, TicketStatus, utcnow
 
 SETTLE_WITHIN = 5.0
 
@@ -88,19 +88,7 @@ class AnswerService(ServiceBase):
         )
 
     async def _send_answer(self, work: UnitOfWork, ticket: Ticket, message: IncomingMessage) -> None:
-        await work.tickets.add_message(
-            TicketMessage(
-                ticket_id=ticket.id,
-                role=MessageRole.ANSWER,
-                chat_id=message.chat_id,
-                message_id=message.message_id,
-                author_id=message.author.id,
-                kind=message.kind,
-                text=message.text,
-                file_id=message.file_id,
-                created_at=message.sent_at,
-            )
-        )
+        await keep_message(work, ticket.id, MessageRole.ANSWER, message)
         signing_unit = await work.org.unit_by_staff_chat(message.chat_id)
         unit_name = (
             signing_unit.name if signing_unit else await self.forwarding.unit_name(work, ticket.unit_id) or ""

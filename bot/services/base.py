@@ -10,13 +10,14 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import language_of
+from bot.services.incoming import IncomingMessage
 from bot.tagging import Tagger
 from bot.texts import Presenter
 from bot.workflow.sla import SlaPolicy
 from bot.workflow.worktime import WorkCalendar
 from config.settings import Settings
 from storage.database import Database
-from storage.models import utcnow
+from storage.models import MessageRole, TicketMessage, utcnow
 from storage.repositories.citizens import CitizenRepository
 from storage.repositories.org import OrgRepository
 from storage.repositories.outbox import OutboxRepository
@@ -71,6 +72,24 @@ class Core:
 
     def is_extra_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids
+
+
+async def keep_message(work: UnitOfWork, ticket_id: int, role: MessageRole, incoming: IncomingMessage) -> None:
+    """Store a Telegram message as part of a ticket (its text, file and where it was), so nothing is lost."""
+    await work.tickets.add_message(
+        TicketMessage(
+            ticket_id=ticket_id,
+            role=role,
+            chat_id=incoming.chat_id,
+            message_id=incoming.message_id,
+            author_id=incoming.author.id,
+            kind=incoming.kind,
+            text=incoming.text,
+            file_id=incoming.file_id,
+            media_group_id=incoming.media_group_id,
+            created_at=incoming.sent_at,
+        )
+    )
 
 
 class ServiceBase:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.i18n import N_, render
-from bot.services.base import Core, ServiceBase, UnitOfWork
+from bot.services.base import Core, ServiceBase, UnitOfWork, keep_message
 from bot.services.forwarding import Forwarding
 from bot.services.incoming import ChatKind, IncomingMessage
 from bot.services.merging import duplicate_candidates
@@ -22,7 +22,6 @@ from storage.models import (
     MessageRole,
     SourceKind,
     Ticket,
-    TicketMessage,
     TicketStatus,
 )
 
@@ -81,20 +80,7 @@ class IntakeService(ServiceBase):
         return await work.tickets.latest_open_since(incoming.author.id, incoming.chat_id, since)
 
     async def _store_message(self, work: UnitOfWork, ticket: Ticket, incoming: IncomingMessage) -> None:
-        await work.tickets.add_message(
-            TicketMessage(
-                ticket_id=ticket.id,
-                role=MessageRole.CITIZEN,
-                chat_id=incoming.chat_id,
-                message_id=incoming.message_id,
-                author_id=incoming.author.id,
-                kind=incoming.kind,
-                text=incoming.text,
-                file_id=incoming.file_id,
-                media_group_id=incoming.media_group_id,
-                created_at=incoming.sent_at,
-            )
-        )
+        await keep_message(work, ticket.id, MessageRole.CITIZEN, incoming)
         await work.tickets.touch(ticket, incoming.sent_at)
 
     async def _open(self, work: UnitOfWork, citizen: Citizen, incoming: IncomingMessage) -> Ticket:

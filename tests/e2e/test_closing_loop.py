@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from bot.app import Application
@@ -44,18 +43,8 @@ async def press(sb: Sandbox, person: Person, message: dict[str, Any], text: str)
 
 
 async def forge(sb: Sandbox, person: Person, message: dict[str, Any], data: str) -> dict[str, Any]:
-    """A callback query with data no button carries (a crafted client), on a message the person sees."""
-    chat, current = sb.current(message)
-    query: dict[str, Any] = {
-        "id": str(secrets.randbelow(10**18) + 10**18),
-        "from": person.user.to_api(),
-        "message": current,
-        "chat_instance": str(abs(hash((chat.id, "sandbox")))),
-        "data": data,
-    }
-    sb.note_action()
-    sb.emulator.new_query(query["id"])
-    sb.emulator.emit("callback_query", query)
+    """A forged callback query on a message the person sees; the bot's answer to it."""
+    query = await person.press_forged(message, data)
     await sb.wait_for("answerCallbackQuery", where=lambda c: c.params.get("callback_query_id") == query["id"])
     answer = sb.callback_answer(query)
     assert answer is not None

@@ -3,7 +3,6 @@ and by commands written as replies (or inside the ticket's forum topic); every r
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from bot.app import Application
@@ -31,18 +30,7 @@ def buttons(call: Call) -> list[str]:
 
 async def forge(sb: Sandbox, person: Person, message: dict[str, Any], data: str) -> dict[str, Any]:
     """A callback query with made-up data on a bot message (what a modified client could send)."""
-    chat, current = sb.current(message)
-    query: dict[str, Any] = {
-        "id": str(secrets.randbelow(10**18) + 10**18),
-        "from": person.user.to_api(),
-        "message": current,
-        "chat_instance": str(abs(hash((chat.id, "sandbox")))),
-        "data": data,
-    }
-    sb.note_action()
-    sb.emulator.new_query(query["id"])
-    sb.emulator.emit("callback_query", query)
-    return query
+    return await person.press_forged(message, data)
 
 
 async def answered(sb: Sandbox, query: dict[str, Any]) -> dict[str, Any]:
