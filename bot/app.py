@@ -74,7 +74,7 @@ class Application:
             self.db, get_tagger(), settings, wake_outbox=self.outbox.wake, outbox_settled=self.outbox.settled
         )
         self.services = Services.build(self.core)
-        self.scheduler = build_scheduler(self.core, self.services.forwarding)
+        self.scheduler = build_scheduler(self.core, self.services.forwarding, self.bot)
         self.run_scheduler = scheduler
         self.inflight = InFlight()
         self.started = asyncio.Event()

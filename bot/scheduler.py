@@ -13,11 +13,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.digest.delivery import DigestDeliveries
 from bot.services.base import Core
 from bot.services.forwarding import Forwarding
 from bot.sla import SlaSweeper
+from config.settings import parse_cron
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +83,10 @@ class Scheduler:
                 await asyncio.wait(pending)
 
 
-def build_scheduler(core: Core, forwarding: Forwarding) -> Scheduler:
-    """The bot's periodic jobs; add new ones here."""
+def build_scheduler(core: Core, forwarding: Forwarding, bot: Bot | None = None) -> Scheduler:
+    """The bot's periodic jobs; add new ones here. ``bot`` is the running bot (it sends digest files)."""
     scheduler = Scheduler(core.settings.tz)
     sweeper = SlaSweeper(core, forwarding)
     scheduler.every("sla", SLA_INTERVAL, sweeper.run)
+    scheduler.cron("digest", DigestDeliveries(core, bot=bot).run, **parse_cron(core.settings.digest_cron))
     return scheduler

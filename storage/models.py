@@ -315,6 +315,15 @@ class DigestDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DigestOptOut(Base):
+    """A chat that said /digest_unsubscribe: an admin's private chat gets no weekly digest by default."""
+
+    __tablename__ = "digest_opt_outs"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class MessageLink(Base):
     """A bot message (in a staff chat or a citizen's chat) that belongs to a ticket; survives restarts."""
 

@@ -83,9 +83,9 @@ async def _build_file(
     settings: Settings, scope_arg: str, period: Period, fmt: str, locale: str
 ) -> tuple[DigestFigures, bytes]:
     """The figures and the xlsx / png / csv file (no citizens' names: see ``bot.digest.workbook``)."""
-    from bot.digest.chart import load_daily, render_chart
     from bot.digest.csv_export import render_csv
-    from bot.digest.workbook import load_tickets, render_workbook
+    from bot.digest.delivery import chart_png, workbook_xlsx
+    from bot.digest.workbook import load_tickets
 
     database = Database(settings.database_url)
     try:
@@ -95,16 +95,15 @@ async def _build_file(
         figures = await service.build(scope, period, scope_unit_id=unit_id)
         unit_name = None if unit_id is None else await service.unit_name(unit_id)
         if fmt == "png":
-            daily = await load_daily(database, scope, period)
-            return figures, await asyncio.to_thread(
-                render_chart, figures, daily, locale, unit_name, settings.tz
+            return figures, await chart_png(database, scope, period, figures, locale, unit_name, settings.tz)
+        if fmt == "xlsx":
+            return figures, await workbook_xlsx(
+                database, scope, period, figures, locale, unit_name, settings.tz
             )
         tickets = await load_tickets(database, scope, period)
     finally:
         await database.close()
-    if fmt == "csv":
-        return figures, render_csv(figures, tickets, locale, tz=settings.tz)
-    return figures, render_workbook(figures, tickets, locale, scope_name=unit_name, tz=settings.tz)
+    return figures, render_csv(figures, tickets, locale, tz=settings.tz)
 
 
 def run(args: argparse.Namespace) -> int:

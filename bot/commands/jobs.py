@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.commands.db import DATABASE_ERRORS, describe_database_error
+from bot.digest.delivery import DigestDeliveries
 from bot.services.base import Core
 from bot.services.forwarding import Forwarding
 from bot.sla import SlaSweeper
@@ -27,7 +28,15 @@ async def run_sla(core: Core, now: datetime) -> str:
     return report.describe()
 
 
-JOBS: dict[str, Callable[[Core, datetime], Awaitable[str]]] = {"sla": run_sla}
+async def run_digest(core: Core, now: datetime) -> str:
+    """Last week's digest to every recipient not yet served (the files need BOT_TOKEN: sent directly)."""
+    if not core.settings.bot_token:
+        raise SettingsError("BOT_TOKEN is needed to send the digest's chart and workbook")
+    report = await DigestDeliveries(core).run(now)
+    return report.describe()
+
+
+JOBS: dict[str, Callable[[Core, datetime], Awaitable[str]]] = {"sla": run_sla, "digest": run_digest}
 """Job name → one run as of a time, returning what it did; add a job here."""
 
 

@@ -56,4 +56,4 @@ async def test_stop_lets_a_run_in_progress_finish() -> None:
 
 async def test_the_bot_schedules_the_sla_sweep(db: Database) -> None:
     core = Core(db, get_tagger(), Settings(database_url=db.url))
-    assert build_scheduler(core, Forwarding(core)).names == ["sla"]
+    assert build_scheduler(core, Forwarding(core)).names == ["sla", "digest"]

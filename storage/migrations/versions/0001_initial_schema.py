@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 06:20:35.942457
+Create Date: 2026-11-24 06:55:25.396694
 """
 
 from collections.abc import Sequence
@@ -51,6 +51,12 @@ def upgrade() -> None:
         sa.Column("week", sa.String(length=10), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("chat_id", "week", name=op.f("pk_digest_deliveries")),
+    )
+    op.create_table(
+        "digest_opt_outs",
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("chat_id", name=op.f("pk_digest_opt_outs")),
     )
     op.create_table(
         "staff_chats",
@@ -383,6 +389,7 @@ def downgrade() -> None:
 
     op.drop_table("units")
     op.drop_table("staff_chats")
+    op.drop_table("digest_opt_outs")
     op.drop_table("digest_deliveries")
     op.drop_table("community_groups")
     op.drop_table("citizens")
