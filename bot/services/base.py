@@ -74,7 +74,9 @@ class Core:
         return user_id in self.settings.admin_ids
 
 
-async def keep_message(work: UnitOfWork, ticket_id: int, role: MessageRole, incoming: IncomingMessage) -> None:
+async def keep_message(
+    work: UnitOfWork, ticket_id: int, role: MessageRole, incoming: IncomingMessage
+) -> None:
     """Store a Telegram message as part of a ticket (its text, file and where it was), so nothing is lost."""
     await work.tickets.add_message(
         TicketMessage(

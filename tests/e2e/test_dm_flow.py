@@ -204,7 +204,9 @@ async def test_blocking_the_bot_shows_on_the_next_card(sb: Sandbox, world: World
     world.lan.unblock_bot()
 
 
-async def test_the_author_corrects_the_place_and_the_ticket_moves(sb: Sandbox, world: World, app: Application) -> None:
+async def test_the_author_corrects_the_place_and_the_ticket_moves(
+    sb: Sandbox, world: World, app: Application
+) -> None:
     lan, dm = world.lan, world.dm_lan
     await lan.say(dm, "Đường vào trường ở xã Hội Sơn, huyện Anh Sơn có nhiều ổ gà lớn, xe đạp rất khó đi.")
     ack = await sb.wait_for("sendMessage", chat=dm, where=lambda c: "reply_markup" in c.params)
@@ -216,9 +218,13 @@ async def test_the_author_corrects_the_place_and_the_ticket_moves(sb: Sandbox, w
     choices = await sb.wait_for("sendMessage", chat=dm, where=lambda c: "Là nơi nào" in text_of(c))
     await lan.press(choices.result, "Xã Nghĩa Khánh, Nghệ An")
 
-    card = await sb.wait_for("sendMessage", chat=world.province_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    card = await sb.wait_for(
+        "sendMessage", chat=world.province_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     assert "Xã Nghĩa Khánh, Nghệ An" in text_of(card)
-    moved = await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "đã chuyển sang" in text_of(c))
+    moved = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "đã chuyển sang" in text_of(c)
+    )
     assert "UBND tỉnh Nghệ An" in text_of(moved)
     updated = await sb.wait_for("sendMessage", chat=dm, where=lambda c: "UBND tỉnh Nghệ An" in text_of(c))
     assert "#1" in text_of(updated)
