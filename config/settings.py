@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -102,6 +103,25 @@ def load_dotenv(path: Path = Path(".env")) -> None:
         os.environ.setdefault(key.removeprefix("export ").strip(), value)
 
 
+OfficeHours = tuple[tuple[time, time], ...]
+DEFAULT_OFFICE_HOURS = "07:30-11:30,13:30-17:00"
+
+
+def parse_office_hours(raw: str) -> OfficeHours:
+    """``"07:30-11:30,13:30-17:00"`` → ordered, non-overlapping (start, end) periods of a working day."""
+    periods: list[tuple[time, time]] = []
+    for part in raw.split(","):
+        try:
+            start_text, end_text = part.strip().split("-")
+            start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+        except ValueError as error:
+            raise SettingsError(f"OFFICE_HOURS: {part.strip()!r} is not like 07:30-11:30") from error
+        if start >= end or (periods and start < periods[-1][1]):
+            raise SettingsError(f"OFFICE_HOURS: periods must be in order and not overlap ({raw!r})")
+        periods.append((start, end))
+    return tuple(periods)
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str | None = None
@@ -112,6 +132,7 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     redis_url: str | None = None
+    office_hours: OfficeHours = field(default_factory=lambda: parse_office_hours(DEFAULT_OFFICE_HOURS))
     digest_cron: str = DEFAULT_DIGEST_CRON
     """When the weekly digest goes out: a 5-field crontab in ``timezone`` (``parse_cron``)."""
 
@@ -141,5 +162,6 @@ class Settings:
             timezone=timezone,
             log_level=(env.get("LOG_LEVEL", "INFO").strip() or "INFO").upper(),
             redis_url=env.get("REDIS_URL", "").strip() or None,
+            office_hours=parse_office_hours(env.get("OFFICE_HOURS", "").strip() or DEFAULT_OFFICE_HOURS),
             digest_cron=digest_cron,
         )

@@ -35,3 +35,32 @@ def test_dotenv_fills_what_the_environment_does_not_set(
     settings = Settings.from_env()
     assert settings.bot_token == "1:abc"
     assert settings.log_level == "WARNING"
+
+
+def test_office_hours_are_configurable_and_checked() -> None:
+    from datetime import time
+
+    settings = Settings.from_env({"OFFICE_HOURS": "08:00-12:00, 13:00-17:30"})
+    assert settings.office_hours == ((time(8), time(12)), (time(13), time(17, 30)))
+    assert Settings.from_env({}).office_hours == ((time(7, 30), time(11, 30)), (time(13, 30), time(17)))
+    for bad in ("8h-12h", "13:00-12:00", "08:00-12:00,11:00-17:00"):
+        with pytest.raises(SettingsError, match="OFFICE_HOURS"):
+            Settings.from_env({"OFFICE_HOURS": bad})
+
+
+def test_deadlines_follow_the_configured_office_hours(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.services.base import Core
+    from bot.tagging import get_tagger
+    from storage.database import Database
+
+    settings = Settings.from_env({"OFFICE_HOURS": "08:00-12:00,13:00-17:00"})
+    core = Core(Database(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"), get_tagger(), settings)
+    local = ZoneInfo("Asia/Ho_Chi_Minh")
+    monday = datetime(2026, 12, 7, 7, 45, tzinfo=local)
+    assert not core.calendar.is_working_time(monday)
+    assert core.calendar.is_working_time(monday.replace(hour=12, minute=30)) is False
+    assert core.calendar.is_working_time(monday.replace(hour=16, minute=45))
+    assert core.calendar.is_working_time(monday.replace(hour=17, minute=15)) is False

@@ -59,7 +59,7 @@ class Core:
 
     def __post_init__(self) -> None:
         self.presenter = Presenter(self.tagger, self.settings.tz)
-        self.calendar = WorkCalendar.load(tz=self.settings.tz)
+        self.calendar = WorkCalendar.load(hours=self.settings.office_hours, tz=self.settings.tz)
         self.sla_policy = SlaPolicy.from_taxonomy(self.calendar, self.tagger.topics)
 
     @asynccontextmanager

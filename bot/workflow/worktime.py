@@ -36,7 +36,7 @@ class HolidayFileError(ValueError):
 class WorkDuration:
     """An amount of working time: whole working days plus minutes.
 
-    A day is one day of office time (7 h with the default hours), so its length depends on the calendar.
+    A day is one day of office time (7 h 30 with the default hours), so its length depends on the calendar.
     """
 
     days: int = 0
