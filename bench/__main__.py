@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES: tuple[str, ...] = ("bench.tagging", "bench.seeding")
+MODULES: tuple[str, ...] = ("bench.tagging", "bench.seeding", "bench.digest")
 
 
 def main() -> int:
