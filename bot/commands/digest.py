@@ -7,7 +7,8 @@
 week, "this week" or "last week"; last week by default) or ``--from``/``--to`` (local days, both
 included). ``text`` is the Telegram HTML message; ``json`` every figure (see ``bot.digest.figures``);
 ``png`` the chart, ``xlsx`` the workbook and ``csv`` its Tickets rows (``bot.digest.chart``, ``workbook``,
-``csv_export``; xlsx and png need ``--out``). Files never name citizens.
+``csv_export``; xlsx and png need ``--out``). Files name citizens only with ``--with-citizens``, which
+the command line (the operator's, a global admin's, tool) allows for the whole organisation.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     parser.add_argument("--lang", choices=SUPPORTED, help="language of the text (default DEFAULT_LANGUAGE)")
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--with-citizens",
+        action="store_true",
+        help="name the citizens in the xlsx/csv Tickets rows (whole organisation only: --scope all; "
+        "anonymous citizens stay anonymous)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -80,9 +87,9 @@ async def _build(url: str, scope_arg: str, period: Period) -> tuple[DigestFigure
 
 
 async def _build_file(
-    settings: Settings, scope_arg: str, period: Period, fmt: str, locale: str
+    settings: Settings, scope_arg: str, period: Period, fmt: str, locale: str, with_citizens: bool = False
 ) -> tuple[DigestFigures, bytes]:
-    """The figures and the xlsx / png / csv file (no citizens' names: see ``bot.digest.workbook``)."""
+    """The figures and the xlsx / png / csv file (citizens named only with ``with_citizens``)."""
     from bot.digest.csv_export import render_csv
     from bot.digest.delivery import chart_png, workbook_xlsx
     from bot.digest.workbook import load_tickets
@@ -98,15 +105,27 @@ async def _build_file(
             return figures, await chart_png(database, scope, period, figures, locale, unit_name, settings.tz)
         if fmt == "xlsx":
             return figures, await workbook_xlsx(
-                database, scope, period, figures, locale, unit_name, settings.tz
+                database,
+                scope,
+                period,
+                figures,
+                locale,
+                unit_name,
+                settings.tz,
+                include_citizens=with_citizens,
             )
-        tickets = await load_tickets(database, scope, period)
+        tickets = await load_tickets(database, scope, period, include_citizens=with_citizens)
     finally:
         await database.close()
-    return figures, render_csv(figures, tickets, locale, tz=settings.tz)
+    return figures, render_csv(figures, tickets, locale, tz=settings.tz, include_citizens=with_citizens)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.with_citizens and (args.scope != "all" or args.format not in ("xlsx", "csv")):
+        _fail(
+            "--with-citizens is for the whole organisation's workbook or CSV: --scope all --format xlsx|csv"
+        )
+        return 2
     if args.format in BINARY_FORMATS and not args.out:
         _fail(
             f"--format {args.format} writes a binary file: give --out FILE (e.g. --out digest.{args.format})"
@@ -122,7 +141,9 @@ def run(args: argparse.Namespace) -> int:
     payload: bytes | None = None
     try:
         if args.format in FILE_FORMATS:
-            figures, payload = asyncio.run(_build_file(settings, args.scope, period, args.format, locale))
+            figures, payload = asyncio.run(
+                _build_file(settings, args.scope, period, args.format, locale, args.with_citizens)
+            )
             unit_name = None
         else:
             figures, unit_name = asyncio.run(_build(settings.database_url, args.scope, period))

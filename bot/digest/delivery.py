@@ -101,10 +101,19 @@ async def workbook_xlsx(
     locale: str,
     scope_name: str | None,
     tz: ZoneInfo,
+    include_citizens: bool = False,
 ) -> bytes:
-    """The workbook of ``figures`` as XLSX bytes; it never names citizens."""
-    tickets = await load_tickets(database, scope, period)
-    return await asyncio.to_thread(render_workbook, figures, tickets, locale, scope_name=scope_name, tz=tz)
+    """The workbook of ``figures`` as XLSX bytes; citizens are named only with ``include_citizens``."""
+    tickets = await load_tickets(database, scope, period, include_citizens=include_citizens)
+    return await asyncio.to_thread(
+        render_workbook,
+        figures,
+        tickets,
+        locale,
+        scope_name=scope_name,
+        tz=tz,
+        include_citizens=include_citizens,
+    )
 
 
 async def build_digest(

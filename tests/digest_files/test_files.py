@@ -346,3 +346,20 @@ def test_cli_binary_formats_need_out(url: str, capsysbinary: pytest.CaptureFixtu
     assert main(["digest", "--week", "2026-W48", "--format", "csv", "--lang", "en"]) == 0
     out = capsysbinary.readouterr().out
     assert out.startswith(BOM.encode()) and b"Number,Created" in out
+
+
+def test_cli_names_citizens_only_when_asked_for_the_whole_organisation(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain, named = tmp_path / "plain.xlsx", tmp_path / "named.xlsx"
+    assert main(["digest", "--week", "2026-W48", "--format", "xlsx", "--out", str(plain)]) == 0
+    assert (
+        main(["digest", "--week", "2026-W48", "--format", "xlsx", "--with-citizens", "--out", str(named)])
+        == 0
+    )
+    assert CITIZEN_NAME not in _cells(load_workbook(plain))
+    assert CITIZEN_NAME in _cells(load_workbook(named))
+    capsys.readouterr()
+    refused = ["digest", "--scope", "xa-a", "--week", "2026-W48", "--format", "xlsx", "--with-citizens"]
+    assert main([*refused, "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "--scope all" in capsys.readouterr().err
