@@ -22,6 +22,10 @@ def build() -> Router:
     router.message.filter(F.chat.type.in_({"group", "supergroup"}), StaffChat())
     # Commands and "!" internal notes are handled by ``handlers.staff_actions``, never relayed as answers.
     router.message.register(
-        answer, ~F.text.startswith("/"), ~F.text.startswith("!"), F.reply_to_message | F.is_topic_message
+        answer,
+        ~F.text.startswith("/"),
+        ~F.text.startswith("!"),
+        ~F.caption.startswith("!"),
+        F.reply_to_message | F.is_topic_message,
     )
     return router

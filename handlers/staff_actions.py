@@ -86,13 +86,14 @@ async def command(message: Message, command: CommandObject, services: Services) 
 
 
 async def note(message: Message, services: Services) -> None:
-    """A reply (or a message in the ticket's topic) starting with "!": an internal note."""
+    """A reply (or a message in the ticket's topic) whose text or caption starts with "!": an internal note
+    (a photo with such a caption stays in the staff chat)."""
     if message.from_user is None or message.from_user.is_bot:
         return
     ticket_id = await services.actions.locate(incoming(message, ChatKind.STAFF))
     if ticket_id is None:
         return
-    words = (message.text or "").removeprefix(NOTE_MARK)
+    words = (message.text or message.caption or "").removeprefix(NOTE_MARK)
     outcome = await services.actions.note(ticket_id, person(message.from_user), words, message.message_id)
     text, _ = _reply_for(services, "note", outcome, words)
     if text:
@@ -175,6 +176,10 @@ def build() -> Router:
     router = Router(name="staff-actions")
     router.message.filter(F.chat.type.in_({"group", "supergroup"}), StaffChat())
     router.message.register(command, Command(*COMMANDS))
-    router.message.register(note, F.text.startswith(NOTE_MARK), F.reply_to_message | F.is_topic_message)
+    router.message.register(
+        note,
+        F.text.startswith(NOTE_MARK) | F.caption.startswith(NOTE_MARK),
+        F.reply_to_message | F.is_topic_message,
+    )
     router.callback_query.register(pressed, StaffAction.filter())
     return router

@@ -154,14 +154,21 @@ async def test_internal_notes_never_reach_the_citizen(sb: Sandbox, world: World,
         world.commune_staff, to=card.result, text="/note Cần kiểm tra hiện trường"
     )
     await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "ghi chú nội bộ" in text_of(c))
+    await world.commune_cadre.send_photo(
+        world.commune_staff, caption="!Ảnh hiện trường nội bộ", reply_to=card.result
+    )
+    await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "ghi chú nội bộ" in text_of(c))
     await world.stranger.reply(world.commune_staff, to=card.result, text="/note Tôi không phải cán bộ")
     await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Chỉ cán bộ" in text_of(c))
 
     await world.commune_cadre.reply(world.commune_staff, to=card.result, text="Xã đã ghi nhận.")
     await sb.wait_for("sendMessage", chat=world.dm_lan, where=lambda c: "Xã đã ghi nhận." in text_of(c))
     everything = " ".join(str(call.params) for call in sb.calls if call.chat_id == world.dm_lan.id)
-    for secret in ("gọi điện nhiều lần", "kiểm tra hiện trường", "không phải cán bộ"):
+    for secret in ("gọi điện nhiều lần", "kiểm tra hiện trường", "không phải cán bộ", "Ảnh hiện trường"):
         assert secret not in everything
+    assert not [call for call in sb.calls_to("copyMessage", chat=world.dm_lan)], (
+        "the photo note stays with staff"
+    )
 
 
 async def test_info_round_trip_reaches_the_citizen_and_their_reply_the_staff(
