@@ -42,6 +42,7 @@ SUMMARY_MAX_LINES = 40
 
 @dataclass(slots=True)
 class SweepReport:
+    first_response_late: int = 0
     reminders: int = 0
     overdue: int = 0
     escalations: int = 0
@@ -51,7 +52,14 @@ class SweepReport:
 
     @property
     def sent(self) -> int:
-        return self.reminders + self.overdue + self.escalations + self.closed + self.summaries
+        return (
+            self.first_response_late
+            + self.reminders
+            + self.overdue
+            + self.escalations
+            + self.closed
+            + self.summaries
+        )
 
     def describe(self) -> str:
         return ", ".join(f"{field.name} {getattr(self, field.name)}" for field in fields(self))
@@ -76,6 +84,7 @@ class SlaSweeper:
         if now.tzinfo is None:
             raise ValueError("the sweep needs a timezone-aware time")
         report = SweepReport()
+        await self._first_responses(now, report)
         await self._reminders(now, report)
         await self._overdue(now, report)
         await self._auto_close(now, report)
@@ -95,6 +104,38 @@ class SlaSweeper:
             except Exception:
                 report.failures += 1
                 log.exception("sla sweep: %s %s failed", what, item)
+
+    # ---- first response ---------------------------------------------------------------------------
+
+    async def _first_responses(self, now: datetime, report: SweepReport) -> None:
+        """One notice in the unit's chat for a ticket nobody took by its first-response deadline."""
+        async with self.core.unit_of_work() as work:
+            late = [ticket.id for ticket in await work.sla.first_response_late(now)]
+
+        async def tell(ticket_id: object) -> None:
+            assert isinstance(ticket_id, int)
+            async with self.core.unit_of_work() as work:
+                ticket = await work.tickets.get_for_update(ticket_id)
+                if ticket is None or ticket.status != TicketStatus.FORWARDED or ticket.first_response_at:
+                    return
+                due = ticket.first_response_due
+                if due is None or due > now:
+                    return
+                if not await work.sla.claim(
+                    f"firstresponse:{ticket.id}:{_iso(due)}", "first_response", ticket.id, now
+                ):
+                    return
+                text = render(
+                    self.locale,
+                    texts.FIRST_RESPONSE_LATE,
+                    number=ticket.id,
+                    due=texts.short_time(due, self.tz),
+                )
+                await self.forwarding.notify_staff(work, ticket, text)
+                await work.tickets.record(ticket.id, "sla_first_response_late", None, due=_iso(due))
+                report.first_response_late += 1
+
+        await self._each(report, "first-response notice for ticket", late, tell)
 
     # ---- reminders --------------------------------------------------------------------------------
 

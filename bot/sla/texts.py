@@ -8,6 +8,10 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_, render
 
 REMINDER = N_("⏰ Reflection #{number}: {hours} working hours left until the answer is due ({due}).")
+FIRST_RESPONSE_LATE = N_(
+    "⏳ Reflection #{number}: no official has taken it yet; the first response was due {due}. "
+    "Press 🙋 Take on its card."
+)
 OVERDUE = N_("⚠️ Reflection #{number} is overdue: the answer was due {due}.")
 OVERDUE_REPORTED = N_(
     "⚠️ Reflection #{number} is overdue: the answer was due {due}. It was reported to {unit}."

@@ -73,6 +73,20 @@ class SlaRepository:
         )
         return result.all()
 
+    async def first_response_late(self, now: datetime) -> Sequence[Ticket]:
+        """Forwarded tickets no official has taken, asked about or answered by their first-response deadline."""
+        result = await self.session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.status == TicketStatus.FORWARDED,
+                Ticket.unit_id.is_not(None),
+                Ticket.first_response_at.is_(None),
+                Ticket.first_response_due <= now,
+            )
+            .order_by(Ticket.id)
+        )
+        return result.all()
+
     async def past_due(self, now: datetime) -> Sequence[Ticket]:
         """Unanswered with the answer due by ``now``: not yet marked overdue, or escalated at least once
         (candidates for the next level)."""

@@ -81,8 +81,10 @@ class Env:
         urgent: bool = False,
         when: datetime | None = None,
         source: SourceKind = SourceKind.PRIVATE,
+        acknowledged: bool = True,
     ) -> int:
-        """A citizen's ticket, created and routed at ``when`` (default: the clock)."""
+        """A citizen's ticket, created and routed at ``when`` (default: the clock); ``acknowledged``: an
+        official already responded (so only the answer deadline is in play)."""
         if when is not None:
             self.clock.now = when
         now = self.clock.now
@@ -116,6 +118,8 @@ class Env:
                 )
             )
             assert await self.forwarding.route(work, ticket, None)
+            if acknowledged:
+                ticket.first_response_at = now
             return ticket.id
 
     async def get(self, ticket_id: int) -> Ticket:

@@ -251,3 +251,25 @@ async def test_two_sweepers_at_once_send_each_notice_once(db: Database, database
         mine = [row for row in rows if row.ticket_id == ticket_id]
         assert [row.chat_id for row in mine if row.link_kind == LinkKind.CARD] == [PROVINCE_CHAT]
         assert len([row for row in mine if "còn" in str(row.payload.get("text"))]) == 1
+
+
+async def test_a_ticket_nobody_took_by_its_first_response_deadline_is_flagged_once(env: Env) -> None:
+    ticket_id = await env.ticket(when=FORWARDED, acknowledged=False)
+    first_due = (await env.get(ticket_id)).first_response_due
+    assert first_due == at("2026-12-02 09:00"), "one working day"
+    start = await env.last_outbox_id()
+
+    early = await env.sweeper.run(first_due - timedelta(seconds=1))
+    assert early.first_response_late == 0
+    first = await env.sweeper.run(first_due)
+    second = await env.sweeper.run(first_due + timedelta(hours=1))
+    assert (first.first_response_late, second.first_response_late) == (1, 0)
+    [text] = await env.texts(COMMUNE_CHAT, after=start)
+    assert text == (
+        f"⏳ Phản ánh #{ticket_id}: chưa có cán bộ nhận xử lý; hạn phản hồi đầu tiên là 02/12 09:00. "
+        "Hãy bấm 🙋 Nhận xử lý trên thẻ phản ánh."
+    )
+
+    taken = await env.ticket(when=FORWARDED, acknowledged=False)
+    await env.update(taken, status=TicketStatus.ASSIGNED, first_response_at=FORWARDED + timedelta(hours=1))
+    assert (await env.sweeper.run(first_due + timedelta(hours=2))).first_response_late == 0
