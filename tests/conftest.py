@@ -120,3 +120,22 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
     yield database
     await database.close()
+
+
+@pytest.fixture
+def digest_history_url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A database holding the hand-built digest history (tests/digest/history.py), set as DATABASE_URL."""
+    from tests.digest.history import build_history
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "vi")
+
+    async def fill() -> None:
+        database = Database(database_url)
+        try:
+            await build_history(database)
+        finally:
+            await database.close()
+
+    asyncio.run(fill())
+    return database_url

@@ -23,39 +23,9 @@ from bot.tagging import get_tagger
 from config.settings import Settings
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket, TicketEvent, TicketStatus
-
-LAN, MINH, STRANGER = 501, 502, 503
-COMMUNE_CADRE, PROVINCE_CADRE, WATER_CADRE = 601, 602, 603
-COMMUNE_CHAT, PROVINCE_CHAT, WATER_CHAT = -1001, -1002, -1003
-VILLAGE = -2001
-
-ORG = f"""
-admins: [900]
-units:
-  - id: nghe-an
-    name: "UBND tỉnh Nghệ An"
-    locality: 40
-    staff_chat: {PROVINCE_CHAT}
-    officials: [{PROVINCE_CADRE}]
-  - id: vinh-tuong
-    name: "UBND xã Vĩnh Tường"
-    locality: 17357
-    parent: nghe-an
-    staff_chat: {COMMUNE_CHAT}
-    officials: [{COMMUNE_CADRE}]
-  - id: vinh-tuong-water
-    name: "Tổ nước sạch xã Vĩnh Tường"
-    locality: 17357
-    parent: vinh-tuong
-    staff_chat: {WATER_CHAT}
-    officials: [{WATER_CADRE}]
-routes:
-  - {{locality: 17357, topic: water, unit: vinh-tuong-water}}
-  - {{locality: 17357, topic: "*", unit: vinh-tuong}}
-  - {{locality: 40, topic: "*", unit: nghe-an}}
-groups:
-  - {{chat: {VILLAGE}, locality: 17357, title: "Thôn 2 Hội Sơn"}}
-"""
+from tests.support.org import (
+    ORG,
+)
 
 LAMP = "Đèn đường thôn 2 xã Hội Sơn, huyện Anh Sơn hỏng mấy hôm nay, buổi tối đi lại rất tối."
 LAMP_AGAIN = "Đèn đường ở thôn 2 xã Hội Sơn, huyện Anh Sơn bị hỏng cả tuần rồi, tối đi lại nguy hiểm lắm."

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from bot.services.citizen_tickets import CancelResult
 from storage.models import TicketMessage, TicketStatus
-from tests.closing.conftest import COMMUNE_CADRE, COMMUNE_CHAT, LAMP, LAN, MINH, Closing, texts
+from tests.closing.conftest import LAMP, Closing, texts
+from tests.support.org import COMMUNE_CADRE, COMMUNE_CHAT, LAN, MINH
 
 
 async def test_status_shows_the_state_unit_and_last_answer_to_the_author_only(closing: Closing) -> None:

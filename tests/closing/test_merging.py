@@ -8,20 +8,8 @@ from typing import Any
 from bot.services.incoming import ChatKind, IncomingMessage, Person
 from bot.services.merging import MergeResult, configured_threshold, without_place_names
 from storage.models import MessageLink, OutboxMessage, Ticket, TicketStatus
-from tests.closing.conftest import (
-    COMMUNE_CADRE,
-    COMMUNE_CHAT,
-    LAMP,
-    LAMP_AGAIN,
-    LAN,
-    MINH,
-    POLE,
-    STRANGER,
-    VILLAGE,
-    WATER_CADRE,
-    Closing,
-    texts,
-)
+from tests.closing.conftest import LAMP, LAMP_AGAIN, POLE, Closing, texts
+from tests.support.org import COMMUNE_CADRE, COMMUNE_CHAT, LAN, MINH, STRANGER, VILLAGE, WATER_CADRE
 
 
 def merge_buttons(card: OutboxMessage) -> list[dict[str, Any]]:

@@ -7,7 +7,8 @@ from datetime import UTC, timedelta
 from bot.services.verdicts import VerdictResult
 from bot.sla import SlaSweeper
 from storage.models import TicketStatus
-from tests.closing.conftest import COMMUNE_CHAT, LAMP, LAN, PROVINCE_CHAT, STRANGER, Closing, texts
+from tests.closing.conftest import LAMP, Closing, texts
+from tests.support.org import COMMUNE_CHAT, LAN, PROVINCE_CHAT, STRANGER
 
 
 async def test_yes_from_the_author_closes_the_ticket_and_tells_the_unit(closing: Closing) -> None:

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from storage.database import Database
-from tests.digest.history import CITIZEN_NAME, build_history
+from tests.digest.history import CITIZEN_NAME
 
 
 @pytest.fixture
-def url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("DEFAULT_LANGUAGE", "vi")
-
-    async def fill() -> None:
-        database = Database(database_url)
-        try:
-            await build_history(database)
-        finally:
-            await database.close()
-
-    asyncio.run(fill())
-    return database_url
+def url(digest_history_url: str) -> str:
+    return digest_history_url
 
 
 def test_json_of_a_commune_for_a_week(url: str, capsys: pytest.CaptureFixture[str]) -> None:

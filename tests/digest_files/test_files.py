@@ -3,7 +3,6 @@ read back as an admin's tools would read them; the queries behind them on both d
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import dataclasses
 import io
@@ -308,19 +307,8 @@ async def test_csv_has_a_bom_a_header_and_the_rows(db: Database, history: Digest
 
 
 @pytest.fixture
-def url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("DEFAULT_LANGUAGE", "vi")
-
-    async def fill() -> None:
-        database = Database(database_url)
-        try:
-            await build_history(database)
-        finally:
-            await database.close()
-
-    asyncio.run(fill())
-    return database_url
+def url(digest_history_url: str) -> str:
+    return digest_history_url
 
 
 def test_cli_writes_each_file(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,40 +21,14 @@ from bot.tagging import get_tagger
 from config.settings import Settings
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket, TicketEvent
+from tests.support.org import (
+    COMMUNE_CADRE,
+    COMMUNE_CHAT,
+    LAN,
+    ORG,
+)
 
-LAN, STRANGER, ADMIN, EXTRA_ADMIN = 501, 503, 900, 901
-COMMUNE_CADRE, PROVINCE_CADRE, WATER_CADRE = 601, 602, 603
-COMMUNE_CHAT, PROVINCE_CHAT, WATER_CHAT = -1001, -1002, -1003
-
-ORG = f"""
-admins: [{ADMIN}]
-units:
-  - id: nghe-an
-    name: "UBND tỉnh Nghệ An"
-    locality: 40
-    staff_chat: {PROVINCE_CHAT}
-    officials: [{PROVINCE_CADRE}]
-  - id: vinh-tuong
-    name: "UBND xã Vĩnh Tường"
-    locality: 17357
-    parent: nghe-an
-    staff_chat: {COMMUNE_CHAT}
-    officials: [{COMMUNE_CADRE}]
-  - id: vinh-tuong-water
-    name: "Tổ nước sạch xã Vĩnh Tường"
-    locality: 17357
-    parent: vinh-tuong
-    staff_chat: {WATER_CHAT}
-    officials: [{WATER_CADRE}]
-  - id: nghia-khanh
-    name: "UBND xã Nghĩa Khánh"
-    locality: 17032
-    parent: nghe-an
-routes:
-  - {{locality: 17357, topic: water, unit: vinh-tuong-water}}
-  - {{locality: 17357, topic: "*", unit: vinh-tuong}}
-  - {{locality: 40, topic: "*", unit: nghe-an}}
-"""
+EXTRA_ADMIN = 901
 
 ROAD = "Đường liên thôn ở xã Hội Sơn, huyện Anh Sơn có nhiều ổ gà, đi lại khó khăn."
 

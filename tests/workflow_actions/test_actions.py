@@ -8,20 +8,18 @@ from bot.i18n import render
 from bot.services.workflow import Result
 from bot.workflow.states import NEEDS_ANSWER_OR_NOTE
 from storage.models import CorrectionExample, LinkKind, TicketStatus
-from tests.workflow_actions.conftest import (
+from tests.support.org import (
     ADMIN,
     COMMUNE_CADRE,
     COMMUNE_CHAT,
-    EXTRA_ADMIN,
     LAN,
     PROVINCE_CADRE,
     PROVINCE_CHAT,
     STRANGER,
     WATER_CADRE,
     WATER_CHAT,
-    World,
-    official,
 )
+from tests.workflow_actions.conftest import EXTRA_ADMIN, World, official
 
 CADRE = official(COMMUNE_CADRE, "Cán bộ xã")
 
