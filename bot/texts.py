@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Safe, render
 from bot.tagging import Tagger
-from storage.models import Citizen, Ticket, TicketStatus
+from storage.models import OPEN_STATUSES, Citizen, Ticket, TicketStatus
 
 STATUS_NAMES = {
     TicketStatus.NEW: N_("received"),
@@ -73,8 +73,8 @@ class Presenter:
         lines.append(render(locale, N_("To add photos or details, reply to this message.")))
         return "\n".join(lines)
 
-    def card(self, ticket: Ticket, citizen: Citizen, locale: str, assignee: str | None = None) -> str:
-        """The card in the staff chat; ``assignee``: the name of the official handling it (staff only)."""
+    def card(self, ticket: Ticket, citizen: Citizen, locale: str) -> str:
+        """The card in the staff chat, as the ticket is now (it is edited after every change)."""
         lines = [render(locale, N_("📨 <b>Reflection #{number}</b>"), number=ticket.id)]
         if ticket.urgent:
             lines[0] += " " + render(locale, N_("🔴 <b>URGENT</b>"))
@@ -92,9 +92,13 @@ class Presenter:
             lines.append(render(locale, N_("From: private chat with the bot")))
         lines.append(render(locale, N_("Citizen: {name}"), name=Safe(self.citizen_name(citizen, locale))))
         lines.append(render(locale, N_("Time: {time}"), time=self.when(ticket)))
-        lines.append(render(locale, N_("Status: {status}"), status=self.status_name(ticket, locale)))
-        if assignee and ticket.assignee_id is not None:
-            lines.append(render(locale, N_("Handled by official: {name}"), name=assignee))
+        status = render(locale, N_("Status: {status}"), status=self.status_name(ticket, locale))
+        if ticket.overdue and TicketStatus(ticket.status) in OPEN_STATUSES:
+            status += " " + render(locale, N_("⚠️ <b>overdue</b>"))
+        lines.append(status)
+        if ticket.assignee_id is not None:
+            name = ticket.assignee_name or f"#{ticket.assignee_id}"
+            lines.append(render(locale, N_("Handled by official: {name}"), name=name))
         if citizen.unreachable and ticket.source_kind == "private":
             lines.append(render(locale, N_("⚠️ The citizen has blocked the bot: answers cannot reach them.")))
         lines.append(

@@ -14,7 +14,7 @@ from bot.app_services import Services
 from bot.i18n import N_, render
 from bot.keyboards import StaffAction, button, move_keyboard
 from bot.services.incoming import ChatKind, Person
-from bot.services.workflow import CardRef, Outcome, Result, TicketActions
+from bot.services.workflow import Outcome, Result, TicketActions
 from handlers.filters import StaffChat
 from handlers.parsing import incoming, person
 
@@ -142,28 +142,30 @@ def _refusal(locale: str, outcome: Outcome) -> str:
     return render(locale, STALE)
 
 
+async def _press(actions: TicketActions, data: StaffAction, actor: Person) -> Outcome:
+    number, value = data.ticket_id, data.value
+    if data.action == "take":
+        return await actions.take(number, actor)
+    if data.action == "done":
+        return await actions.done(number, actor)
+    if data.action == "move":
+        return await actions.reassign_choices(number, actor)
+    if data.action == "move_to":
+        return await actions.reassign(number, actor, value)
+    if data.action == "ward" and value.isdigit():
+        return await actions.set_ward(number, actor, int(value))
+    return Outcome(Result.INVALID, number)
+
+
 async def pressed(query: CallbackQuery, callback_data: StaffAction, services: Services) -> None:
     """A button of a card, of the reassign menu or of the place choice. Its data is only a request."""
     locale = _locale(services)
     actor = person(query.from_user)
     message = query.message if isinstance(query.message, Message) else None
-    card = CardRef(message.chat.id, message.message_id) if message is not None else None
-    actions, number, value = services.actions, callback_data.ticket_id, callback_data.value
-    if callback_data.action == "take":
-        outcome = await actions.take(number, actor, card)
-    elif callback_data.action == "done":
-        outcome = await actions.done(number, actor, None, card)
-    elif callback_data.action == "move":
-        outcome = await actions.reassign_choices(number, actor)
-    elif callback_data.action == "move_to":
-        outcome = await actions.reassign(number, actor, value)
-    elif callback_data.action == "ward" and value.isdigit():
-        outcome = await actions.set_ward(number, actor, int(value))
-    else:
-        outcome = Outcome(Result.INVALID, number)
+    outcome = await _press(services.actions, callback_data, actor)
     if outcome.result is Result.CHOOSE and message is not None:
         await query.answer()
-        text, markup = _choices(locale, "reassign", number, outcome)
+        text, markup = _choices(locale, "reassign", callback_data.ticket_id, outcome)
         await message.reply(text, reply_markup=markup)
         return
     if outcome.result is Result.DONE:

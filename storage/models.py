@@ -93,6 +93,11 @@ class LinkKind(StrEnum):
 
     ACK = "ack"
     CARD = "card"
+    """The live card in a staff chat: edited whenever the ticket changes (``Forwarding.refresh_cards``)."""
+    MOVED_CARD = "moved_card"
+    """A card left behind in a chat the ticket moved away from: says where it went, no buttons."""
+    ESCALATION = "escalation"
+    """The card sent up the hierarchy when the ticket is overdue, headed by why; not edited later."""
     COPY = "copy"
     ANSWER = "answer"
     NOTICE = "notice"
@@ -231,6 +236,8 @@ class Ticket(Base):
     answered_at: Mapped[datetime | None] = mapped_column()
     # Workflow: who holds it, deadlines (working time, set when forwarded), outcome and the citizen's verdict.
     assignee_id: Mapped[int | None] = mapped_column(BigInteger)
+    assignee_name: Mapped[str | None] = mapped_column(String(255))
+    """The assignee's Telegram name when they took it, for the card (staff only, never the citizen)."""
     first_response_due: Mapped[datetime | None] = mapped_column()
     answer_due: Mapped[datetime | None] = mapped_column(index=True)
     first_response_at: Mapped[datetime | None] = mapped_column()

@@ -97,6 +97,8 @@ class Delivery:
             except TelegramBadRequest as error:
                 progress.requested = False  # refused: nothing was sent
                 verdict = diagnose(error).verdict
+                if verdict is Verdict.NOT_MODIFIED:
+                    return []
                 if verdict is Verdict.REPLY_MISSING and payload != methods.without_reply(payload):
                     log.info("outbox row %s: replied message is gone, sending without the reply", row.id)
                     payload = methods.without_reply(payload)

@@ -32,6 +32,8 @@ class Verdict(Enum):
     """The ticket's forum topic is gone: forget it and make a new one."""
     NO_TOPIC_RIGHTS = auto()
     """Cannot create forum topics there: use the chat's main thread."""
+    NOT_MODIFIED = auto()
+    """An edit that changes nothing (the message already shows it): done, not a failure."""
     FATAL = auto()
     """Any other refusal: retrying will not help."""
 
@@ -43,6 +45,7 @@ class Diagnosis:
     retry_after: float = 0.0
 
 
+_NOT_MODIFIED = ("message is not modified",)
 _BLOCKED = ("bot was blocked by the user", "user is deactivated")
 _REPLY_MISSING = ("message to be replied not found", "replied message not found")
 _THREAD_MISSING = ("message thread not found", "topic_deleted", "topic not found")
@@ -79,6 +82,7 @@ def diagnose(error: Exception) -> Diagnosis:
             (Verdict.REPLY_MISSING, _REPLY_MISSING),
             (Verdict.THREAD_MISSING, _THREAD_MISSING),
             (Verdict.NO_TOPIC_RIGHTS, _NO_TOPIC_RIGHTS),
+            (Verdict.NOT_MODIFIED, _NOT_MODIFIED),
         ):
             if _mentions(error, phrases):
                 return Diagnosis(verdict, summary)

@@ -100,12 +100,15 @@ class AnswerService(ServiceBase):
             await work.tickets.record(
                 merged.id, "answer_relayed", message.author.id, main=ticket.id, message_id=message.message_id
             )
-        if ticket.status in (TicketStatus.FORWARDED, TicketStatus.ASSIGNED):
+        first_answer = ticket.status in (TicketStatus.FORWARDED, TicketStatus.ASSIGNED)
+        if first_answer:
             ticket.status = TicketStatus.ANSWERED
             ticket.answered_at = ticket.answered_at or utcnow()
         ticket.first_response_at = ticket.first_response_at or utcnow()
         await work.tickets.record(ticket.id, "answered", message.author.id, message_id=message.message_id)
         await self._confirm(work, ticket, message)
+        if first_answer:  # later answers change nothing the card shows
+            await self.forwarding.refresh_cards(work, ticket)
 
     async def _relay_to(
         self, work: UnitOfWork, ticket: Ticket, message: IncomingMessage, unit_name: str

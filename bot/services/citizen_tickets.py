@@ -121,6 +121,7 @@ class CitizenTicketService(ServiceBase):
                     count=len(merged),
                 )
             await self.forwarding.notify_staff(work, ticket, staff_text)
+            await self.forwarding.refresh_cards(work, ticket)
             text = render(locale, N_("🚫 Reflection #{number} is withdrawn."), number=ticket.id)
             await work.outbox.enqueue(
                 chat_id, "sendMessage", html_message(text), ticket_id=ticket.id, link_kind=LinkKind.NOTICE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,13 +13,14 @@ from bot.keyboards import as_payload, card_keyboard, choices_keyboard, correctio
 from bot.routing import choose_route
 from bot.services.base import ServiceBase, UnitOfWork
 from bot.services.incoming import IncomingMessage
-from bot.services.merging import closing_lines
+from bot.services.merging import card_lines
 from bot.workflow.sla import SlaError, parse_unit_overrides
 from storage.models import Citizen, LinkKind, MessageRole, Ticket, TicketStatus, Unit
 
 log = logging.getLogger(__name__)
 
 MAX_PLACE_CHOICES = 6
+MOVED_CARD = N_("↪️ <b>Moved to {unit}.</b>")
 
 
 def html_message(
@@ -39,11 +39,9 @@ def html_message(
 
 
 class Forwarding(ServiceBase):
-    async def route(
-        self, work: UnitOfWork, ticket: Ticket, actor_id: int | None, duplicates: Sequence[int] = ()
-    ) -> bool:
+    async def route(self, work: UnitOfWork, ticket: Ticket, actor_id: int | None) -> bool:
         """Pick the unit by the routing rules and forward; False (ticket left unrouted) when no rule fits.
-        ``duplicates``: numbers of possible duplicates to show on the card."""
+        When the unit stays the same, its cards are brought up to date (a new topic or place)."""
         route = choose_route(await work.org.rules(), ticket.ward_code, ticket.province_code, ticket.topic)
         if route is None:
             ticket.unit_id = None
@@ -52,17 +50,14 @@ class Forwarding(ServiceBase):
             )
             return False
         if route.unit_id != ticket.unit_id:
-            await self.forward_to(work, ticket, route.unit_id, actor_id, duplicates=duplicates)
+            await self.forward_to(work, ticket, route.unit_id, actor_id)
+        else:
+            await self.refresh_cards(work, ticket)
         return True
 
-    async def forward_to(
-        self,
-        work: UnitOfWork,
-        ticket: Ticket,
-        unit_id: str,
-        actor_id: int | None,
-        duplicates: Sequence[int] = (),
-    ) -> None:
+    async def forward_to(self, work: UnitOfWork, ticket: Ticket, unit_id: str, actor_id: int | None) -> None:
+        """Hand the ticket to ``unit_id``: a new card (and the citizen's messages) in its staff chat; the
+        cards left in the previous unit's chat say where it went."""
         previous = ticket.unit_id
         ticket.unit_id = unit_id
         ticket.needs_locality = False
@@ -74,10 +69,10 @@ class Forwarding(ServiceBase):
             await self.set_deadlines(work, ticket, ticket.forwarded_at)
         await work.tickets.record(ticket.id, "forwarded", actor_id, unit=unit_id, previous_unit=previous)
         if previous is not None:
-            await self._tell_previous_unit(work, ticket, previous, unit_id)
+            await self._leave_previous_unit(work, ticket, previous, unit_id)
         chat_id = await self.staff_chat_of(work, unit_id)
         if chat_id is not None:
-            await self.send_card(work, ticket, chat_id, duplicates=duplicates)
+            await self.send_card(work, ticket, chat_id)
 
     async def set_deadlines(self, work: UnitOfWork, ticket: Ticket, start: datetime) -> None:
         """First-response and answer deadlines in working time from ``start``, with the handling unit's
@@ -98,32 +93,68 @@ class Forwarding(ServiceBase):
                 return unit.staff_chat_id
         return None
 
-    async def _tell_previous_unit(
+    async def _leave_previous_unit(
         self, work: UnitOfWork, ticket: Ticket, previous: str, unit_id: str
     ) -> None:
+        """The previous chat's cards become "moved" cards without buttons, and (when the ticket leaves the
+        chat) a notice says where it went."""
         chat_id = await self.staff_chat_of(work, previous)
-        unit = await work.org.unit(unit_id)
-        if chat_id is None or unit is None or chat_id == await self.staff_chat_of(work, unit_id):
+        if chat_id is None:
             return
         locale = self.settings.default_language
-        text = render(locale, N_("↪️ Reflection #{number} moved to {unit}."), number=ticket.id, unit=unit.name)
-        await self._to_staff(work, ticket, chat_id, "sendMessage", html_message(text), LinkKind.NOTICE)
+        unit_name = await self.unit_name(work, unit_id) or unit_id
+        cards = await work.tickets.retire_cards(ticket.id, chat_id)
+        if cards:
+            text, _ = await self._card(work, ticket)
+            text += "\n\n" + render(locale, MOVED_CARD, unit=unit_name)
+            for message_id in cards:
+                await self._edit(work, ticket, chat_id, message_id, text, None)
+        if chat_id != await self.staff_chat_of(work, unit_id):
+            notice = render(
+                locale, N_("↪️ Reflection #{number} moved to {unit}."), number=ticket.id, unit=unit_name
+            )
+            await self.to_staff(work, ticket, chat_id, "sendMessage", html_message(notice), LinkKind.NOTICE)
 
-    async def send_card(
-        self, work: UnitOfWork, ticket: Ticket, chat_id: int, duplicates: Sequence[int] = ()
-    ) -> None:
+    async def send_card(self, work: UnitOfWork, ticket: Ticket, chat_id: int) -> None:
+        """A new live card in ``chat_id``, followed by copies of the citizen's messages."""
+        card, markup = await self._card(work, ticket)
+        await self.to_staff(work, ticket, chat_id, "sendMessage", html_message(card, markup), LinkKind.CARD)
+        for message in await work.tickets.messages(ticket.id, MessageRole.CITIZEN):
+            payload = {"from_chat_id": message.chat_id, "message_id": message.message_id}
+            await self.to_staff(work, ticket, chat_id, "copyMessage", payload, LinkKind.COPY)
+
+    async def refresh_cards(self, work: UnitOfWork, ticket: Ticket) -> None:
+        """Every live card of the ticket, in every staff chat, shows it as it is now: status, who handles
+        it, the "me too" count, and only the buttons its state still allows. Called after every change."""
+        cards = await work.tickets.live_cards(ticket.id)
+        if not cards:
+            return
+        text, markup = await self._card(work, ticket)
+        for chat_id, message_id in cards:
+            await self._edit(work, ticket, chat_id, message_id, text, markup)
+
+    async def _card(self, work: UnitOfWork, ticket: Ticket) -> tuple[str, InlineKeyboardMarkup | None]:
         citizen = await work.citizens.get(ticket.citizen_id)
         assert citizen is not None
         locale = self.settings.default_language
-        card = self.presenter.card(ticket, citizen, locale)
-        card += await closing_lines(work, ticket, locale, duplicates)
-        markup = card_keyboard(ticket, locale, duplicates)
-        await self._to_staff(work, ticket, chat_id, "sendMessage", html_message(card, markup), LinkKind.CARD)
-        for message in await work.tickets.messages(ticket.id, MessageRole.CITIZEN):
-            payload = {"from_chat_id": message.chat_id, "message_id": message.message_id}
-            await self._to_staff(work, ticket, chat_id, "copyMessage", payload, LinkKind.COPY)
+        lines, duplicates = await card_lines(work, ticket, locale)
+        text = self.presenter.card(ticket, citizen, locale) + lines
+        return text, card_keyboard(ticket, locale, duplicates)
 
-    async def _to_staff(
+    async def _edit(
+        self,
+        work: UnitOfWork,
+        ticket: Ticket,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        """Edit one card; without ``markup`` its buttons go."""
+        payload = html_message(text, markup) | {"message_id": message_id}
+        await work.outbox.enqueue(chat_id, "editMessageText", payload, ticket_id=ticket.id)
+
+    async def to_staff(
         self,
         work: UnitOfWork,
         ticket: Ticket,
@@ -150,7 +181,7 @@ class Forwarding(ServiceBase):
             return
         chat_id = await self.staff_chat_of(work, ticket.unit_id)
         if chat_id is not None:
-            await self._to_staff(
+            await self.to_staff(
                 work, ticket, chat_id, "sendMessage", html_message(text, None, reply_to), LinkKind.NOTICE
             )
 
@@ -167,9 +198,9 @@ class Forwarding(ServiceBase):
                 N_("➕ More from the citizen on reflection #{number}:"),
                 number=ticket.id,
             )
-            await self._to_staff(work, ticket, chat_id, "sendMessage", html_message(text), LinkKind.NOTICE)
+            await self.to_staff(work, ticket, chat_id, "sendMessage", html_message(text), LinkKind.NOTICE)
         payload = {"from_chat_id": incoming.chat_id, "message_id": incoming.message_id}
-        await self._to_staff(work, ticket, chat_id, "copyMessage", payload, LinkKind.COPY)
+        await self.to_staff(work, ticket, chat_id, "copyMessage", payload, LinkKind.COPY)
 
     async def reply_to_citizen(
         self,

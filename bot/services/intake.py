@@ -97,7 +97,7 @@ class IntakeService(ServiceBase):
             duplicates = await duplicate_candidates(work, ticket, incoming.text)
             if duplicates:
                 await work.tickets.record(ticket.id, "possible_duplicates", None, of=duplicates)
-            await self.forwarding.route(work, ticket, actor_id=None, duplicates=duplicates)
+            await self.forwarding.route(work, ticket, actor_id=None)
         else:
             ticket.needs_locality = True
         unbound_group = incoming.chat_kind is ChatKind.GROUP and (group is None or group.ward_code is None)

@@ -8,7 +8,6 @@ Merging needs the rights to act on both tickets; callback data carries no author
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -20,7 +19,7 @@ import yaml
 from bot.i18n import N_, render
 from bot.services.base import Core, ServiceBase, UnitOfWork
 from bot.workflow.duplicates import DEFAULT_THRESHOLD, DUPLICATE_WINDOW, find_similar
-from bot.workflow.states import Action, IllegalTransition, TicketState, transition
+from bot.workflow.states import Action, IllegalTransition, TicketState, allowed_actions, transition
 from storage.models import OPEN_STATUSES, LinkKind, Ticket, TicketStatus
 
 if TYPE_CHECKING:
@@ -111,16 +110,33 @@ async def me_too_count(work: UnitOfWork, ticket: Ticket) -> int:
     return len({ticket.citizen_id, *(other.citizen_id for other in merged)})
 
 
-async def closing_lines(work: UnitOfWork, ticket: Ticket, locale: str, duplicates: Sequence[int]) -> str:
-    """Extra lines for a ticket's card: possible duplicates, and the "me too" count once others joined."""
+async def suggested_duplicates(work: UnitOfWork, ticket: Ticket) -> list[int]:
+    """The "có thể trùng" numbers found at intake, while a merge can still happen: the ticket itself can
+    be merged, and the other ticket is still open."""
+    if Action.MERGE not in allowed_actions(TicketState(ticket.status)):
+        return []
+    event = await work.tickets.latest_event(ticket.id, "possible_duplicates")
+    numbers = [int(number) for number in (event.data.get("of") or [])] if event is not None else []
+    suggested = []
+    for number in numbers:
+        other = await work.tickets.get(number)
+        if other is not None and other.status in OPEN_STATUSES:
+            suggested.append(number)
+    return suggested
+
+
+async def card_lines(work: UnitOfWork, ticket: Ticket, locale: str) -> tuple[str, list[int]]:
+    """Extra lines for a ticket's card, and the numbers its merge buttons offer: possible duplicates, and
+    the "me too" count once others joined."""
     lines: list[str] = []
+    duplicates = await suggested_duplicates(work, ticket)
     if duplicates:
         numbers = ", ".join(f"#{number}" for number in duplicates)
         lines.append(render(locale, POSSIBLE_DUPLICATE, numbers=numbers))
     count = await me_too_count(work, ticket)
     if count > 1:
         lines.append(render(locale, ME_TOO, count=count))
-    return "".join(f"\n{line}" for line in lines)
+    return "".join(f"\n{line}" for line in lines), duplicates
 
 
 class MergeResult(StrEnum):
@@ -239,6 +255,8 @@ class MergeService(ServiceBase):
         await work.tickets.record(main.id, "merge_received", actor_id, source=duplicate.id, citizens=count)
         await self._tell_citizen(work, duplicate, main)
         await self._tell_staff(work, duplicate, main, count)
+        await self.forwarding.refresh_cards(work, duplicate)
+        await self.forwarding.refresh_cards(work, main)
         return count
 
     async def _tell_citizen(self, work: UnitOfWork, duplicate: Ticket, main: Ticket) -> None:

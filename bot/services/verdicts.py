@@ -112,6 +112,7 @@ class VerdictService(ServiceBase):
             number=ticket.id,
         )
         await self.forwarding.notify_staff(work, ticket, text)
+        await self.forwarding.refresh_cards(work, ticket)
 
     async def _reopen(self, work: UnitOfWork, ticket: Ticket, user_id: int) -> None:
         ticket.status = TicketStatus(transition(TicketState(ticket.status), Action.REOPEN))
@@ -123,6 +124,7 @@ class VerdictService(ServiceBase):
         await work.tickets.record(
             ticket.id, "reopened", user_id, by="citizen", escalation_level=ticket.escalation_level
         )
+        await self.forwarding.refresh_cards(work, ticket)
         await self._escalate(work, ticket)
         text = render(
             ticket.language,
@@ -150,12 +152,12 @@ class VerdictService(ServiceBase):
         if unit is not None and unit.parent_id is not None:
             parent_chat = await self.forwarding.staff_chat_of(work, unit.parent_id)
         if parent_chat is not None:
-            await self.forwarding._to_staff(
+            await self.forwarding.to_staff(
                 work, ticket, parent_chat, "sendMessage", html_message(headline), LinkKind.NOTICE
             )
             await self.forwarding.send_card(work, ticket, parent_chat)
         if own_chat is not None and own_chat != parent_chat:
-            await self.forwarding._to_staff(
+            await self.forwarding.to_staff(
                 work, ticket, own_chat, "sendMessage", html_message(headline), LinkKind.NOTICE
             )
 

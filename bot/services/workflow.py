@@ -13,18 +13,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
-
 from bot.i18n import N_, render
-from bot.keyboards import card_keyboard
 from bot.routing import choose_route
 from bot.services.answers import SETTLE_WITHIN, AnswerService
 from bot.services.base import Core, ServiceBase, UnitOfWork
 from bot.services.closing import ask_for_verdict
 from bot.services.corrections import store_correction
-from bot.services.forwarding import Forwarding, html_message
+from bot.services.forwarding import Forwarding
 from bot.services.incoming import IncomingMessage, Person
-from bot.services.merging import closing_lines
 from bot.services.places import find_places
 from bot.workflow.states import OPEN_STATES, Action, IllegalTransition, TicketState, transition
 from storage.models import LinkKind, MessageRole, SourceKind, Ticket, TicketEvent, TicketMessage, utcnow
@@ -42,7 +38,6 @@ QUESTION_SENT = N_("❓ Question sent to the citizen (reflection #{number}); the
 NOTE_SAVED = N_("📝 Internal note saved on reflection #{number}; the citizen does not see it.")
 RESOLVED_FOR_CITIZEN = N_("✅ {unit} has marked your reflection #{number} as resolved.")
 RESOLUTION = N_("Result: {note}")
-MOVED_CARD = N_("↪️ <b>Moved to {unit}.</b>")
 RESOLVED_FOR_STAFF = N_("✅ Reflection #{number} marked done by {name}.")
 RETAGGED_TOPIC = N_("🏷 {name} changed the topic of reflection #{number} to {value}.")
 RETAGGED_PLACE = N_("📍 {name} changed the place of reflection #{number} to {value}.")
@@ -76,14 +71,6 @@ class Outcome:
     """(value, label) pairs: places to choose from, or units to move the ticket to."""
 
 
-@dataclass(frozen=True, slots=True)
-class CardRef:
-    """The card an official pressed a button of: refreshed after the action."""
-
-    chat_id: int
-    message_id: int
-
-
 Apply = Callable[[UnitOfWork, Ticket], Awaitable[Outcome]]
 
 
@@ -108,10 +95,11 @@ class TicketActions(ServiceBase):
 
     # The actions
 
-    async def take(self, ticket_id: int, actor: Person, card: CardRef | None = None) -> Outcome:
+    async def take(self, ticket_id: int, actor: Person) -> Outcome:
         async def apply(work: UnitOfWork, ticket: Ticket) -> Outcome:
             ticket.status = transition(TicketState(ticket.status), Action.ASSIGN)
             ticket.assignee_id = actor.id
+            ticket.assignee_name = actor.display_name
             ticket.first_response_at = ticket.first_response_at or utcnow()
             await work.tickets.record(ticket.id, "taken", actor.id, unit=ticket.unit_id)
             unit = await self.forwarding.unit_name(work, ticket.unit_id) or ""
@@ -120,7 +108,7 @@ class TicketActions(ServiceBase):
                 work, ticket, _citizen_reply_to(ticket), text, LinkKind.NOTICE
             )
             await self._tell_staff(work, ticket, TAKEN_FOR_STAFF, name=actor.display_name)
-            await self._refresh_card(work, ticket, card, actor.display_name)
+            await self.forwarding.refresh_cards(work, ticket)
             return Outcome(Result.DONE, ticket.id)
 
         return await self._act(ticket_id, actor, Action.ASSIGN, apply)
@@ -154,9 +142,7 @@ class TicketActions(ServiceBase):
 
         return await self._act(ticket_id, actor, Action.REASSIGN, apply)
 
-    async def retag_topic(
-        self, ticket_id: int, actor: Person, topic: str, card: CardRef | None = None
-    ) -> Outcome:
+    async def retag_topic(self, ticket_id: int, actor: Person, topic: str) -> Outcome:
         if topic not in self.tagger.topics.codes:
             return Outcome(Result.INVALID, ticket_id)
 
@@ -166,14 +152,12 @@ class TicketActions(ServiceBase):
             value = self.presenter.topic_name(topic, self.settings.default_language)
             changes = {"topic": topic, "needs_review": False}
             correction = ("topic", ticket.topic, topic)
-            await self._retag(work, ticket, actor, card, correction, changes, (RETAGGED_TOPIC, value))
+            await self._retag(work, ticket, actor, correction, changes, (RETAGGED_TOPIC, value))
             return Outcome(Result.DONE, ticket.id)
 
         return await self._act(ticket_id, actor, Action.REASSIGN, apply)
 
-    async def retag_locality(
-        self, ticket_id: int, actor: Person, query: str, card: CardRef | None = None
-    ) -> Outcome:
+    async def retag_locality(self, ticket_id: int, actor: Person, query: str) -> Outcome:
         """A ward code or a place name; several matching places are offered as choices."""
 
         async def apply(work: UnitOfWork, ticket: Ticket) -> Outcome:
@@ -183,7 +167,7 @@ class TicketActions(ServiceBase):
             if len(codes) > 1:
                 labels = tuple((str(code), self.tagger.localities.ward_label(code)) for code in codes)
                 return Outcome(Result.CHOOSE, ticket.id, choices=labels)
-            return await self._set_ward(work, ticket, actor, codes[0], card)
+            return await self._set_ward(work, ticket, actor, codes[0])
 
         return await self._act(ticket_id, actor, Action.REASSIGN, apply)
 
@@ -219,9 +203,7 @@ class TicketActions(ServiceBase):
 
         return await self._act(ticket_id, actor, None, apply)
 
-    async def done(
-        self, ticket_id: int, actor: Person, note: str | None = None, card: CardRef | None = None
-    ) -> Outcome:
+    async def done(self, ticket_id: int, actor: Person, note: str | None = None) -> Outcome:
         """Resolve: only once an answer was sent, or with a resolution note (which the citizen is shown)."""
         note = (note or "").strip() or None
 
@@ -243,7 +225,7 @@ class TicketActions(ServiceBase):
             )
             await ask_for_verdict(work, self.forwarding, ticket)
             await self._tell_staff(work, ticket, RESOLVED_FOR_STAFF, name=actor.display_name)
-            await self._refresh_card(work, ticket, card, None)
+            await self.forwarding.refresh_cards(work, ticket)
             return Outcome(Result.DONE, ticket.id)
 
         return await self._act(ticket_id, actor, Action.RESOLVE, apply)
@@ -278,32 +260,19 @@ class TicketActions(ServiceBase):
         """To another unit's staff chat: card, the citizen's messages and the history; the old chat is told."""
         ticket.status = transition(TicketState(ticket.status), Action.REASSIGN, new_unit=True)
         ticket.assignee_id = None
+        ticket.assignee_name = None
         previous = ticket.unit_id
         await work.tickets.record(ticket.id, "reassigned", actor.id, unit=unit_id, previous_unit=previous)
         await self.forwarding.forward_to(work, ticket, unit_id, actor.id)
         history = await self._history(work, ticket)
         if history:
             await self.forwarding.notify_staff(work, ticket, history)  # now in the new unit's chat
-        if previous is not None:
-            await self._mark_moved(work, ticket, previous)
-
-    async def _mark_moved(self, work: UnitOfWork, ticket: Ticket, previous: str) -> None:
-        """The cards in the previous unit's chat say where the ticket went, and lose their buttons."""
-        chat_id = await self.forwarding.staff_chat_of(work, previous)
-        if chat_id is None:
-            return
-        locale = self.settings.default_language
-        unit = await self.forwarding.unit_name(work, ticket.unit_id) or ""
-        moved = render(locale, MOVED_CARD, unit=unit)
-        for message_id in await work.tickets.linked_messages(ticket.id, chat_id, LinkKind.CARD):
-            await self._edit_card(work, ticket, chat_id, message_id, None, extra=moved)
 
     async def _retag(
         self,
         work: UnitOfWork,
         ticket: Ticket,
         actor: Person,
-        card: CardRef | None,
         correction: tuple[str, str | None, str],
         changes: Mapping[str, Any],
         notice: tuple[str, str],
@@ -334,23 +303,19 @@ class TicketActions(ServiceBase):
         if route is not None and moves:
             await self._move(work, ticket, route.unit_id, actor)
         else:
-            await self._refresh_card(work, ticket, card, None)
+            await self.forwarding.refresh_cards(work, ticket)
 
-    async def set_ward(
-        self, ticket_id: int, actor: Person, ward_code: int, card: CardRef | None = None
-    ) -> Outcome:
+    async def set_ward(self, ticket_id: int, actor: Person, ward_code: int) -> Outcome:
         """The place chosen from the offered buttons."""
         if not self.tagger.localities.is_ward(ward_code):
             return Outcome(Result.INVALID, ticket_id)
 
         async def apply(work: UnitOfWork, ticket: Ticket) -> Outcome:
-            return await self._set_ward(work, ticket, actor, ward_code, card)
+            return await self._set_ward(work, ticket, actor, ward_code)
 
         return await self._act(ticket_id, actor, Action.REASSIGN, apply)
 
-    async def _set_ward(
-        self, work: UnitOfWork, ticket: Ticket, actor: Person, ward_code: int, card: CardRef | None
-    ) -> Outcome:
+    async def _set_ward(self, work: UnitOfWork, ticket: Ticket, actor: Person, ward_code: int) -> Outcome:
         if ticket.ward_code == ward_code:
             return Outcome(Result.UNCHANGED, ticket.id)
         localities = self.tagger.localities
@@ -363,7 +328,7 @@ class TicketActions(ServiceBase):
             "needs_locality": False,
         }
         notice = (RETAGGED_PLACE, localities.ward_label(ward_code))
-        await self._retag(work, ticket, actor, card, ("ward", old, str(ward_code)), changes, notice)
+        await self._retag(work, ticket, actor, ("ward", old, str(ward_code)), changes, notice)
         return Outcome(Result.DONE, ticket.id)
 
     def _places(self, query: str, province_code: int | None) -> list[int]:
@@ -383,40 +348,6 @@ class TicketActions(ServiceBase):
     ) -> None:
         text = render(self.settings.default_language, message, number=ticket.id, **values)
         await self.forwarding.notify_staff(work, ticket, text, reply_to)
-
-    async def _refresh_card(
-        self, work: UnitOfWork, ticket: Ticket, card: CardRef | None, assignee: str | None
-    ) -> None:
-        """Show the new status (and who handles it) on the card that was pressed, with the buttons that
-        are still allowed."""
-        if card is None:
-            return
-        linked = await work.tickets.ticket_by_link(card.chat_id, card.message_id)
-        if linked is None or linked.id != ticket.id:
-            return  # not a message of this ticket (a menu, or a forged press elsewhere): nothing to edit
-        locale = self.settings.default_language
-        keyboard = card_keyboard(ticket, locale)
-        await self._edit_card(work, ticket, card.chat_id, card.message_id, keyboard, assignee=assignee)
-
-    async def _edit_card(
-        self,
-        work: UnitOfWork,
-        ticket: Ticket,
-        chat_id: int,
-        message_id: int,
-        keyboard: InlineKeyboardMarkup | None,
-        assignee: str | None = None,
-        extra: str = "",
-    ) -> None:
-        citizen = await work.citizens.get(ticket.citizen_id)
-        assert citizen is not None
-        locale = self.settings.default_language
-        text = self.presenter.card(ticket, citizen, locale, assignee)
-        text += await closing_lines(work, ticket, locale, ())
-        if extra:
-            text += "\n\n" + extra
-        payload = html_message(text, keyboard) | {"message_id": message_id}
-        await work.outbox.enqueue(chat_id, "editMessageText", payload, ticket_id=ticket.id)
 
     async def _history(self, work: UnitOfWork, ticket: Ticket) -> str | None:
         """Answers, questions and internal notes so far, for the unit the ticket moves to."""

@@ -235,6 +235,7 @@ class SlaSweeper:
                 ticket.overdue = True
                 if level == 1:
                     await self._tell_handling_chat(work, ticket, target[0] if target else None)
+                    await self.forwarding.refresh_cards(work, ticket)
                     report.overdue += 1
                 if target is not None:
                     ticket.escalation_level = level
@@ -295,8 +296,8 @@ class SlaSweeper:
             else render(self.locale, texts.ESCALATION_AGAIN, level=level, **values)
         )
         card = f"{header}\n\n{self.core.presenter.card(ticket, citizen, self.locale)}"
-        send = self.forwarding._to_staff
-        await send(work, ticket, chat_id, "sendMessage", html_message(card), LinkKind.CARD)
+        send = self.forwarding.to_staff
+        await send(work, ticket, chat_id, "sendMessage", html_message(card), LinkKind.ESCALATION)
         for message in await work.tickets.messages(ticket.id, MessageRole.CITIZEN):
             payload = {"from_chat_id": message.chat_id, "message_id": message.message_id}
             await send(work, ticket, chat_id, "copyMessage", payload, LinkKind.COPY)
@@ -322,6 +323,7 @@ class SlaSweeper:
                 ticket.status = TicketStatus(transition(TicketState(ticket.status), Action.CLOSE).value)
                 ticket.closed_at = now
                 await work.tickets.record(ticket.id, "closed", None, reason="no_response")
+                await self.forwarding.refresh_cards(work, ticket)
                 if ticket.source_kind == SourceKind.PRIVATE:
                     text = render(ticket.language, texts.AUTO_CLOSED, number=ticket.id)
                     await self.forwarding.reply_to_citizen(work, ticket, None, text, LinkKind.NOTICE)

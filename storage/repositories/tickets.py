@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     CorrectionExample,
+    LinkKind,
     MessageLink,
     Ticket,
     TicketEvent,
@@ -117,6 +118,15 @@ class TicketRepository:
         )
         return result.scalars().all()
 
+    async def latest_event(self, ticket_id: int, action: str) -> TicketEvent | None:
+        result = await self.session.execute(
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket_id, TicketEvent.action == action)
+            .order_by(TicketEvent.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def ticket_by_link(self, chat_id: int, message_id: int) -> Ticket | None:
         result = await self.session.execute(
             select(Ticket)
@@ -130,16 +140,31 @@ class TicketRepository:
             MessageLink(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id, kind=kind)
         )
 
-    async def linked_messages(self, ticket_id: int, chat_id: int, kind: str) -> Sequence[int]:
-        """Ids of the bot's messages of one kind (e.g. its cards) for a ticket in one chat, oldest first."""
+    async def live_cards(self, ticket_id: int) -> Sequence[tuple[int, int]]:
+        """(chat id, message id) of the ticket's live cards in staff chats, oldest first."""
         result = await self.session.execute(
-            select(MessageLink.message_id)
+            select(MessageLink.chat_id, MessageLink.message_id)
+            .where(MessageLink.ticket_id == ticket_id, MessageLink.kind == LinkKind.CARD)
+            .order_by(MessageLink.chat_id, MessageLink.message_id)
+        )
+        return [(chat_id, message_id) for chat_id, message_id in result.all()]
+
+    async def retire_cards(self, ticket_id: int, chat_id: int) -> Sequence[int]:
+        """Turn the ticket's live cards in one chat into moved cards; their message ids, oldest first.
+        Replies to them still reach the ticket (the links stay)."""
+        result = await self.session.execute(
+            select(MessageLink)
             .where(
-                MessageLink.ticket_id == ticket_id, MessageLink.chat_id == chat_id, MessageLink.kind == kind
+                MessageLink.ticket_id == ticket_id,
+                MessageLink.chat_id == chat_id,
+                MessageLink.kind == LinkKind.CARD,
             )
             .order_by(MessageLink.message_id)
         )
-        return result.scalars().all()
+        links = result.scalars().all()
+        for link in links:
+            link.kind = LinkKind.MOVED_CARD
+        return [link.message_id for link in links]
 
     async def ticket_by_thread(self, chat_id: int, thread_id: int) -> Ticket | None:
         result = await self.session.execute(

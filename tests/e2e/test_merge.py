@@ -4,6 +4,7 @@ to the main ticket reaching every citizen who raised the problem."""
 from __future__ import annotations
 
 from bot.app import Application
+from sandbox.calls import Call
 from sandbox.driver import Sandbox
 from storage.models import TicketStatus
 from tests.e2e.harness import World, text_of
@@ -66,13 +67,21 @@ async def test_no_suggestion_for_a_different_problem(sb: Sandbox, world: World, 
     assert "Gộp" not in str(markup)
 
 
-async def test_merge_by_command_and_illegal_merges(sb: Sandbox, world: World, app: Application) -> None:
+async def lamp_cards(sb: Sandbox, world: World) -> tuple[Call, Call]:
+    """Lan's broken lamp (#1, private chat) and Minh's near-copy in the village group (#2): their cards."""
     await world.lan.say(world.dm_lan, LAMP)
-    await sb.wait_for("sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c))
+    first = await sb.wait_for(
+        "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #1" in text_of(c)
+    )
     await world.minh.say(world.village, LAMP_AGAIN)
     second = await sb.wait_for(
         "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #2" in text_of(c)
     )
+    return first, second
+
+
+async def test_merge_by_command_and_illegal_merges(sb: Sandbox, world: World, app: Application) -> None:
+    _, second = await lamp_cards(sb, world)
     await world.lan.say(world.village, POLE)
     third = await sb.wait_for(
         "sendMessage", chat=world.commune_staff, where=lambda c: "Phản ánh #3" in text_of(c)

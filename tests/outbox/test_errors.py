@@ -37,6 +37,10 @@ CALL = SendMessage(chat_id=1, text="secret text of a citizen")
             Verdict.NO_TOPIC_RIGHTS,
         ),
         (TelegramBadRequest(CALL, "Bad Request: message is too long"), Verdict.FATAL),
+        (
+            TelegramBadRequest(CALL, "Bad Request: message is not modified: specified new message content"),
+            Verdict.NOT_MODIFIED,
+        ),
         (TelegramNotFound(CALL, "Not Found"), Verdict.FATAL),
     ],
 )

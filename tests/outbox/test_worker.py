@@ -249,6 +249,30 @@ async def test_other_bad_requests_fail_the_row_and_the_chat_moves_on(
     assert "message is too long" in failed.last_error
 
 
+async def test_an_edit_that_changes_nothing_counts_as_done(
+    db: Database, telegram: Telegram, make_worker: WorkerFactory
+) -> None:
+    """A card refreshed twice with the same state: Telegram refuses the second edit as "not modified",
+    which is what was wanted, so the row is sent, not failed."""
+    chat = citizen_chat(telegram)
+    await enqueue(db, chat.id, "card")
+    worker = fast(make_worker)
+    await worker.start()
+    await worker.wait_idle(TIMEOUT)
+    [card] = telegram.sb.messages_in(chat)
+    edit = {"text": "card, taken", "message_id": card["message_id"]}
+    first = await enqueue(db, chat.id, "", method="editMessageText", payload=edit)
+    again = await enqueue(db, chat.id, "", method="editMessageText", payload=edit)
+    worker.wake()
+    await worker.wait_idle(TIMEOUT)
+    assert texts(telegram, chat) == ["card, taken"]
+    edits = sends_to(telegram, chat, "editMessageText")
+    assert [call.error is None for call in edits] == [True, False]
+    assert "message is not modified" in str(edits[1].error)
+    statuses = {row.id: row.status for row in await rows(db)}
+    assert statuses[first] == statuses[again] == OutboxStatus.SENT
+
+
 async def test_a_ticket_gets_one_forum_topic_that_later_messages_reuse(
     db: Database, telegram: Telegram, make_worker: WorkerFactory
 ) -> None:

@@ -108,13 +108,29 @@ async def test_an_overdue_ticket_is_marked_and_escalated_to_the_parent_unit(env:
     )
     province = await env.outbox(PROVINCE_CHAT, start)
     card, copy = province
-    assert card.link_kind == LinkKind.CARD and card.ticket_id == ticket_id, "replies to it reach the ticket"
+    assert card.link_kind == LinkKind.ESCALATION and card.ticket_id == ticket_id, (
+        "replies to it reach the ticket"
+    )
     text = card.payload["text"]
     assert text.startswith(
         f"⚠️ <b>Quá hạn trả lời:</b> phản ánh #{ticket_id} của UBND xã Vĩnh Tường, hạn 09:00 08/12/2026\n\n"
     )
     assert f"Phản ánh #{ticket_id}" in text and "Giao thông" in text, "followed by the usual card"
     assert copy.method == "copyMessage" and copy.payload["from_chat_id"] == CITIZEN
+
+
+async def test_the_card_of_an_overdue_ticket_says_so_once(env: Env) -> None:
+    ticket_id = await env.ticket(when=FORWARDED)
+    async with env.core.unit_of_work() as work:  # the card, as the outbox links it once delivered
+        await work.tickets.link(COMMUNE_CHAT, 321, ticket_id, LinkKind.CARD)
+    start = await env.last_outbox_id()
+
+    await env.sweeper.run(DUE)
+    await env.sweeper.run(DUE + timedelta(hours=2))
+
+    edits = [row for row in await env.outbox(COMMUNE_CHAT, start) if row.method == "editMessageText"]
+    assert [row.payload["message_id"] for row in edits] == [321]
+    assert "Trạng thái: đã chuyển đơn vị xử lý ⚠️ <b>quá hạn</b>" in edits[0].payload["text"]
 
 
 async def test_still_overdue_after_the_parents_time_goes_one_level_further_up(env: Env) -> None:
@@ -124,7 +140,7 @@ async def test_still_overdue_after_the_parents_time_goes_one_level_further_up(en
 
     first = await env.sweeper.run(DUE)
     assert first.escalations == 1
-    assert [row.chat_id for row in await env.outbox(after=start) if row.link_kind == LinkKind.CARD] == [
+    assert [row.chat_id for row in await env.outbox(after=start) if row.link_kind == LinkKind.ESCALATION] == [
         COMMUNE_CHAT
     ]
     middle = await env.sweeper.run(LEVEL_2 - timedelta(seconds=1))
@@ -133,7 +149,7 @@ async def test_still_overdue_after_the_parents_time_goes_one_level_further_up(en
 
     assert middle.escalations == 0 and second.escalations == 1
     assert about_tickets(third) == 0, "nothing above the province"
-    cards = [row for row in await env.outbox(after=start) if row.link_kind == LinkKind.CARD]
+    cards = [row for row in await env.outbox(after=start) if row.link_kind == LinkKind.ESCALATION]
     assert [row.chat_id for row in cards] == [COMMUNE_CHAT, PROVINCE_CHAT]
     assert "Vẫn quá hạn trả lời (cấp 2)" in cards[1].payload["text"]
     assert (await env.get(ticket_id)).escalation_level == 2
@@ -249,7 +265,7 @@ async def test_two_sweepers_at_once_send_each_notice_once(db: Database, database
     rows = await env.outbox(after=start)
     for ticket_id in tickets:
         mine = [row for row in rows if row.ticket_id == ticket_id]
-        assert [row.chat_id for row in mine if row.link_kind == LinkKind.CARD] == [PROVINCE_CHAT]
+        assert [row.chat_id for row in mine if row.link_kind == LinkKind.ESCALATION] == [PROVINCE_CHAT]
         assert len([row for row in mine if "còn" in str(row.payload.get("text"))]) == 1
 
 
