@@ -22,7 +22,7 @@ Subparsers = Any  # argparse's subparsers action has no public type
 
 
 class TaggerLike(Protocol):
-    def tag(self, text: str, context: TagContext | None = None) -> Tags: ...
+    def tag(self, text: str, context: TagContext) -> Tags: ...
 
 
 class LineError(ValueError):

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from bot.tagging.types import LocalityTag, TagContext, Tags, TopicTag
 
+NO_CONTEXT = TagContext()
+
 
 class Tagger:
     """Holds the built indexes; build once per process (``get_tagger()``) and share."""
@@ -21,8 +23,7 @@ class Tagger:
         self.localities = LocalityResolver.build()
         self.topics = TopicClassifier.load()
 
-    def tag(self, text: str, context: TagContext | None = None) -> Tags:
-        context = context or TagContext()
+    def tag(self, text: str, context: TagContext = NO_CONTEXT) -> Tags:
         locality = self.localities.resolve(text, context)
         topic = self.topics.classify(text)
         return Tags(
@@ -46,7 +47,7 @@ def get_tagger() -> Tagger:
     return tagger
 
 
-def tag(text: str, context: TagContext | None = None) -> Tags:
+def tag(text: str, context: TagContext = NO_CONTEXT) -> Tags:
     return get_tagger().tag(text, context)
 
 

@@ -3,12 +3,14 @@
 Every administrative unit, current (34 provinces, 3,321 wards) and pre-2025 (63 provinces,
 696 districts, 10,051 wards), becomes a ``Unit`` that knows the current province(s) and ward(s)
 it corresponds to today and the units that contain it. Names are indexed by their folded
-(unaccented) token string, so a message is matched by walking its tokens through dicts.
+(unaccented) token string; a message finds them in one automaton pass (``locality_scan``). What
+the resolver asks of a name's units (``Candidates``) is kept with them, worked out once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 from bot.tagging.normalize import canonical, fold, tokens
@@ -24,6 +26,7 @@ class Kind(IntEnum):
 
 CURRENT_KINDS = frozenset({Kind.PROVINCE, Kind.WARD})
 PROVINCE_KINDS = frozenset({Kind.PROVINCE, Kind.OLD_PROVINCE})
+LEGACY_KINDS = frozenset({Kind.OLD_PROVINCE, Kind.OLD_DISTRICT, Kind.OLD_WARD})
 
 # Type words as they prefix official names, longest first.
 _TYPE_PREFIXES = (
@@ -81,6 +84,150 @@ class Entry:
     upper_only: bool = False
 
 
+class Candidates:
+    """Units a place name may mean, and what the resolver asks of them, each worked out on first
+    use: the candidates of a name's spelling are one object shared by every message naming it
+    (``Spelling.subsets``), so most of it is worked out once per process."""
+
+    __slots__ = (
+        "_by_parent", "_current", "_keys", "_legacy", "_legacy_only", "_provinces", "_reach", "_verdicts",
+        "_wide", "units",
+    )  # fmt: skip
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self.units = units
+        self._keys: frozenset[tuple[int, int]] | None = None
+        self._by_parent: dict[tuple[int, int], list[int]] | None = None
+        self._reach: frozenset[tuple[int, int]] | None = None
+        self._wide: list[int] | None = None
+        self._legacy_only: bool | None = None
+        self._provinces: frozenset[int] | None = None
+        self._current: Candidates | None = None
+        self._legacy: Candidates | None = None
+        self._verdicts: dict[int | None, tuple[_Decision | None, _Decision | None, _Decision | None]] = {}
+
+    @property
+    def keys(self) -> frozenset[tuple[int, int]]:
+        if self._keys is None:
+            self._keys = frozenset(u.key for u in self.units)
+        return self._keys
+
+    @property
+    def by_parent(self) -> dict[tuple[int, int], list[int]]:
+        """Key of a unit containing some of these → their positions."""
+        if self._by_parent is None:
+            self._by_parent = {}
+            for position, unit in enumerate(self.units):
+                for parent in unit.parents:
+                    self._by_parent.setdefault(parent, []).append(position)
+        return self._by_parent
+
+    @property
+    def reach(self) -> frozenset[tuple[int, int]]:
+        """Every unit that contains one of these."""
+        if self._reach is None:
+            self._reach = frozenset(self.by_parent)
+        return self._reach
+
+    @property
+    def legacy_only(self) -> bool:
+        """All are pre-2025 units (none is current)."""
+        if self._legacy_only is None:
+            self._legacy_only = all(u.kind in LEGACY_KINDS for u in self.units)
+        return self._legacy_only
+
+    @property
+    def wide(self) -> list[int]:
+        """Positions of the provinces and districts."""
+        if self._wide is None:
+            self._wide = [position for position, unit in enumerate(self.units) if unit.level < 2]
+        return self._wide
+
+    @property
+    def provinces(self) -> frozenset[int]:
+        if self._provinces is None:
+            self._provinces = frozenset(p for u in self.units for p in u.provinces)
+        return self._provinces
+
+    def current(self) -> Candidates:
+        """The post-2025 units (the same object when all are)."""
+        if self._current is None:
+            current = [u for u in self.units if u.is_current]
+            self._current = self if len(current) == len(self.units) else Candidates(current)
+        return self._current
+
+    def legacy(self) -> Candidates:
+        """The pre-2025 units."""
+        if self._legacy is None:
+            self._legacy = Candidates([u for u in self.units if not u.is_current])
+        return self._legacy
+
+    def verdicts(
+        self, context_province: int | None
+    ) -> tuple[_Decision | None, _Decision | None, _Decision | None]:
+        """What the wards, the districts and the provinces among these certainly say, in that order:
+        (province, wards) when they are all in one province, or in several of which one is the
+        context's; the wards only below the province level, when those units all agree on them."""
+        found = self._verdicts.get(context_province)
+        if found is None:
+            found = self._verdicts[context_province] = (
+                _decision([u for u in self.units if u.level == 2], 2, context_province),
+                _decision([u for u in self.units if u.level == 1], 1, context_province),
+                _decision([u for u in self.units if u.level == 0], 0, context_province),
+            )
+        return found
+
+    @property
+    def below_province(self) -> bool:
+        """Some are districts or wards."""
+        return any(u.level > 0 for u in self.units)
+
+
+_Decision = tuple[int, tuple[int, ...]]  # (province, wards)
+
+
+def _decision(units: list[Unit], level: int, context_province: int | None) -> _Decision | None:
+    if not units:
+        return None
+    provinces = {p for u in units for p in u.provinces}
+    if len(provinces) > 1 and context_province in provinces:
+        units = [u for u in units if context_province in u.provinces]
+        provinces = {context_province}
+    if len(provinces) != 1:
+        return None
+    ward_sets = {u.wards for u in units}
+    return next(iter(provinces)), next(iter(ward_sets)) if level > 0 and len(ward_sets) == 1 else ()
+
+
+@dataclass(eq=False, slots=True)
+class Spelling:
+    """The units a name may mean as written one way: all the entries of a folded name, or those
+    whose accents match. Subsets the resolver asks for again and again (the units of one type
+    word, the provinces) are kept in ``subsets``."""
+
+    units: Candidates
+    units_in_capitals: Candidates  # written in capitals: also aliases such as "SG" (else ``units``)
+    subsets: dict[object, Candidates] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> Spelling:
+        units = Candidates(tuple(e.unit for e in entries if not e.upper_only))
+        if len(units.units) == len(entries):
+            return cls(units, units)
+        return cls(units, Candidates(tuple(e.unit for e in entries)))
+
+
+def _spellings(index: dict[str, list[Entry]]) -> dict[str, tuple[Spelling, dict[str, Spelling]]]:
+    """Per folded name: its spelling whatever the accents, and one per accented form."""
+    out = {}
+    for key, entries in index.items():
+        by_canon: dict[str, list[Entry]] = {}
+        for entry in entries:
+            by_canon.setdefault(entry.canon, []).append(entry)
+        out[key] = (Spelling.of(entries), {canon: Spelling.of(same) for canon, same in by_canon.items()})
+    return out
+
+
 def split_type(full_name: str) -> tuple[str, str]:
     """``"Xã Vĩnh Tường"`` → ``("xã", "Vĩnh Tường")``."""
     lowered = canonical(full_name)
@@ -102,9 +249,9 @@ def folded_key(text: str) -> str:
 class Gazetteer:
     units: list[Unit]
     index: dict[str, list[Entry]]  # folded name → entries
-    prefixes: frozenset[str]  # every folded token-prefix of an indexed name
+    # Folded name → its spelling whatever the accents, and per canonical form the one with those accents.
+    spellings: dict[str, tuple[Spelling, dict[str, Spelling]]]
     pair_prefixes: frozenset[str]  # the first two folded words of every name of two words or more
-    one_word_names: frozenset[str]  # folded names of a single word
     untyped_one_word_names: frozenset[
         str
     ]  # those that may stand without a type word (provinces, old districts)
@@ -180,9 +327,8 @@ class Gazetteer:
         return cls(
             units=builder.units,
             index=builder.index,
-            prefixes=frozenset(builder.prefixes),
-            pair_prefixes=frozenset(p for p in builder.prefixes if p.count(" ") == 1),
-            one_word_names=frozenset(key for key in builder.index if " " not in key),
+            spellings=_spellings(builder.index),
+            pair_prefixes=frozenset(" ".join(key.split(" ")[:2]) for key in builder.index if " " in key),
             untyped_one_word_names=frozenset(
                 key
                 for key, entries in builder.index.items()
@@ -199,7 +345,6 @@ class _Builder:
     def __init__(self) -> None:
         self.units: list[Unit] = []
         self.index: dict[str, list[Entry]] = {}
-        self.prefixes: set[str] = set()
         self.ward_province: dict[int, int] = {}
 
     def add(
@@ -226,6 +371,3 @@ class _Builder:
         if not key:
             return
         self.index.setdefault(key, []).append(Entry(self.units[uid], token_key(name), upper_only))
-        parts = key.split(" ")
-        for n in range(1, len(parts) + 1):
-            self.prefixes.add(" ".join(parts[:n]))

@@ -10,19 +10,21 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from itertools import islice
-from operator import add
+from operator import attrgetter
+from typing import NamedTuple
 
-from bot.tagging.gazetteer import Gazetteer, Kind, Unit, folded_key, split_type, token_key
-from bot.tagging.locality_mentions import Mention, find_mentions
-from bot.tagging.locality_sub import find_sub_locality
-from bot.tagging.locality_text import TokenizedText
+from bot.tagging.gazetteer import Candidates, Gazetteer, Kind, Unit, folded_key, split_type, token_key
+from bot.tagging.locality_mentions import NUMBER_AFTER, NUMBER_BEFORE, Mention, find_mentions
+from bot.tagging.locality_scan import Scan, Scanner
+from bot.tagging.locality_sub import GROUP_PHRASES, find_sub_locality
+from bot.tagging.locality_text import TokenizedText, Vocabulary
 from bot.tagging.types import LocalityTag, TagContext
 
 _SEARCH_TYPES = frozenset({"xa", "phuong", "x", "p", "tt", "thi tran", "dac khu", "thi xa"})
 _SEARCH_HITS_MAX = 400
-_LEGACY_ONLY = frozenset({Kind.OLD_PROVINCE, Kind.OLD_DISTRICT, Kind.OLD_WARD})
-# Another mention as a ranking sees it: the mention and its candidates' keys.
-_Other = tuple[Mention, set[tuple[int, int]]]
+# Another mention as a ranking sees it: the mention and its candidates' keys before the ranking.
+_Other = tuple[Mention, frozenset[tuple[int, int]]]
+_START = attrgetter("start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +35,7 @@ class PlaceMatch:
     legacy_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     province: int | None  # None: a place is named but which one is not certain
     wards: tuple[int, ...]
     mention: str
@@ -44,6 +45,8 @@ class LocalityResolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gaz = gazetteer
         self.data_version = gazetteer.data_version
+        self._scanner = Scanner(gazetteer.index, GROUP_PHRASES, NUMBER_BEFORE, NUMBER_AFTER)
+        self._vocabulary = Vocabulary(self._scanner.words, self._scanner.capitals)
         self._search_keys = sorted(
             (folded_key(u.name), u.uid) for u in gazetteer.units if u.kind in (Kind.WARD, Kind.OLD_WARD)
         )
@@ -56,29 +59,35 @@ class LocalityResolver:
 
     def resolve(self, text: str, context: TagContext | None = None) -> LocalityTag:
         context = context or TagContext()
-        tokenized = TokenizedText(text)
-        sub_span = find_sub_locality(tokenized, self._gaz.pair_prefixes)
-        found = self._from_text(tokenized, context, sub_span)
-        return self._merge(found, context, tokenized.excerpt(*sub_span) if sub_span else None)
+        context_province = self._context_province(context)
+        tokenized = TokenizedText(text, self._vocabulary)
+        scan = self._scanner.scan(tokenized.line)
+        if not scan.names and not scan.groups:  # nothing that could be a place
+            return self._merge(None, context, context_province, None)
+        tokenized.prepare()
+        sub_span = find_sub_locality(tokenized, self._gaz.pair_prefixes, scan.groups)
+        found = self._from_text(tokenized, context_province, scan, sub_span) if scan.names else None
+        sub = tokenized.excerpt(*sub_span) if sub_span else None
+        return self._merge(found, context, context_province, sub)
 
     def _from_text(
-        self, text: TokenizedText, context: TagContext, sub_span: tuple[int, int] | None = None
+        self, text: TokenizedText, context_province: int | None, scan: Scan, sub_span: tuple[int, int] | None
     ) -> _Found | None:
-        mentions = _accept(find_mentions(self._gaz, text, sub_span))
+        mentions = _accept(find_mentions(self._gaz, text, scan.names, sub_span))
         if not mentions:
             return None
-        snapshot = [(m, {c.key for c in m.cands}) for m in mentions] if len(mentions) > 1 else []
+        snapshot = [(m, m.cands.keys) for m in mentions] if len(mentions) > 1 else []
         for mention in mentions:
             _rank(mention, [other for other in snapshot if other[0] is not mention])
-        context_province = self._context_province(context)
-        for level in (2, 1, 0):
-            for mention in mentions:
-                found = _decide(mention, level, context_province, text)
-                if found is not None:
-                    return found
+        verdicts = [m.cands.verdicts(context_province) for m in mentions]
+        for level in range(3):  # wards, then districts, then provinces
+            for mention, verdict in zip(mentions, verdicts, strict=True):
+                decided = verdict[level]
+                if decided is not None:
+                    return _Found(decided[0], decided[1], text.excerpt(mention.start, mention.end))
         # A commune or district is named but could be in several provinces (none the context's):
         # the message is about a place elsewhere, so the context must not stand in for it.
-        named = next((m for m in mentions if any(c.level > 0 for c in m.cands)), None)
+        named = next((m for m in mentions if m.cands.below_province), None)
         return _Found(None, (), text.excerpt(named.start, named.end)) if named else None
 
     def _context_province(self, context: TagContext) -> int | None:
@@ -86,9 +95,10 @@ class LocalityResolver:
             return self._gaz.ward_province[context.ward_code]
         return context.province_code
 
-    def _merge(self, found: _Found | None, context: TagContext, sub: str | None) -> LocalityTag:
+    def _merge(
+        self, found: _Found | None, context: TagContext, context_province: int | None, sub: str | None
+    ) -> LocalityTag:
         context_ward = context.ward_code if self.is_ward(context.ward_code) else None
-        context_province = self._context_province(context)
         if found is not None and found.province is None:
             return LocalityTag(None, (), found.mention, sub, None)
         if found is None:
@@ -192,30 +202,33 @@ class LocalityResolver:
 
 def _accept(mentions: list[Mention]) -> list[Mention]:
     """Keep the mentions that stand alone, plus those another accepted mention contains or confirms."""
-    accepted = [m for m in mentions if not m.needs_support]
     pending = [m for m in mentions if m.needs_support]
+    if not pending:
+        return mentions if len(mentions) < 2 else sorted(mentions, key=_START)
+    accepted = [m for m in mentions if not m.needs_support]
     changed = True
     while changed and pending:
         changed = False
-        keys = {k for m in accepted for k in m.unit_keys()}
+        keys = frozenset().union(*(m.cands.keys for m in accepted))
         for mention in list(pending):
-            supported = [c for c in mention.cands if c.parents & keys]
+            cands = mention.cands
+            supported = sorted({p for key in keys & cands.reach for p in cands.by_parent[key]})
             if supported:
-                mention.cands = supported
+                mention.cands = Candidates([cands.units[p] for p in supported])
                 accepted.append(mention)
                 pending.remove(mention)
                 changed = True
     accepted.extend(m for m in pending if m.locative and _one_place(m))
-    accepted.sort(key=lambda m: m.start)
+    accepted.sort(key=_START)
     return accepted
 
 
 def _one_place(mention: Mention) -> bool:
     """An unconfirmed name after "ở"/"in" counts when it can only mean places in one province;
     current units are weighed first ("ở Phú Quốc")."""
-    current = [c for c in mention.cands if c.is_current]
-    cands = current or mention.cands
-    if len({p for c in cands for p in c.provinces}) != 1:
+    current = mention.cands.current()
+    cands = current if current.units else mention.cands
+    if len(cands.provinces) != 1:
         return False
     mention.cands = cands
     return True
@@ -223,65 +236,42 @@ def _one_place(mention: Mention) -> bool:
 
 def _rank(mention: Mention, others: list[_Other]) -> None:
     """Keep the candidates best confirmed by the other mentions; then current over pre-2025 names."""
+    cands = mention.cands
     if others:
-        support = _support(mention.cands, others)
+        support = _support(cands, others)
         best = max(support)
         if best > 0:
-            mention.cands = [c for score, c in zip(support, mention.cands, strict=True) if score == best]
-    current = [c for c in mention.cands if c.is_current]
-    if current and len(current) < len(mention.cands):
-        if _old_context(mention, others):
-            mention.cands = [c for c in mention.cands if not c.is_current]
-        else:
-            mention.cands = current
+            cands = mention.cands = Candidates(
+                [c for score, c in zip(support, cands.units, strict=True) if score == best]
+            )
+    current = cands.current()  # the same object when all are current
+    if current is not cands and current.units:
+        mention.cands = cands.legacy() if _old_context(mention, others) else current
 
 
-def _support(cands: list[Unit], others: list[_Other]) -> list[int]:
+def _support(cands: Candidates, others: list[_Other]) -> list[int]:
     """Per candidate, how many other mentions contain it or are contained by it.
 
-    Containment by another mention is one C-level ``isdisjoint`` pass per mention; only the rare
-    province or district candidates are checked the other way round."""
-    parents = [c.parents for c in cands]
-    support = [0] * len(cands)
+    The candidates an other mention contains are looked up by its units (``by_parent``); only the
+    rare province or district candidates are checked the other way round."""
+    by_parent, units = cands.by_parent, cands.units
+    support = [0] * len(units)
     for other, keys in others:
-        outside = map(keys.isdisjoint, parents)  # per candidate: in none of the other's units
-        touched = [
-            not out or (c.level < 2 and _contains(c, other)) for c, out in zip(cands, outside, strict=True)
-        ]
-        support = list(map(add, support, touched))
+        touched = {position for key in keys & cands.reach for position in by_parent[key]}
+        if cands.wide:
+            reach = other.cands.reach
+            touched.update(k for k in cands.wide if units[k].key in reach)
+        for position in touched:
+            support[position] += 1
     return support
-
-
-def _contains(unit: Unit, other: Mention) -> bool:
-    return any(unit.key in c.parents for c in other.cands)
 
 
 def _old_context(mention: Mention, others: list[_Other]) -> bool:
     """The text marks the name as pre-2025, or names a pre-2025-only unit containing it."""
     if mention.old:
         return True
-    legacy = [c for c in mention.cands if not c.is_current]
+    legacy = mention.cands.legacy().units
     for other, keys in others:
-        if all(c.kind in _LEGACY_ONLY for c in other.cands) and any(
-            not c.parents.isdisjoint(keys) for c in legacy
-        ):
+        if other.cands.legacy_only and any(not c.parents.isdisjoint(keys) for c in legacy):
             return True
     return False
-
-
-def _decide(mention: Mention, level: int, context_province: int | None, text: TokenizedText) -> _Found | None:
-    """What the mention's candidates at ``level`` certainly say: one province (the context's when
-    they span several), and the ward set when all candidates agree on it."""
-    cands = [c for c in mention.cands if c.level == level]
-    if not cands:
-        return None
-    provinces = {p for c in cands for p in c.provinces}
-    if len(provinces) > 1 and context_province in provinces:
-        cands = [c for c in cands if context_province in c.provinces]
-        provinces = {context_province}
-    if len(provinces) != 1:
-        return None
-    province = next(iter(provinces))
-    ward_sets = {c.wards for c in cands}
-    wards = next(iter(ward_sets)) if level > 0 and len(ward_sets) == 1 else ()
-    return _Found(province, wards, text.excerpt(mention.start, mention.end))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import compress
-
+from bot.tagging.locality_scan import NAME_TOO, NUMBER_ONLY
 from bot.tagging.locality_text import TokenizedText
 
 # Folded words → what may follow: a number ("tổ 5"), or also a capitalised name ("xóm Đông").
@@ -11,19 +10,11 @@ _BY_NUMBER_ONLY = frozenset({("to",), ("khoi",), ("to", "dan", "pho"), ("khu", "
 _BY_NAME_TOO = frozenset(
     {("thon",), ("xom",), ("ban",), ("ap",), ("lang",), ("buon",), ("hamlet",), ("village",)}
 )
-_GROUP_WORDS = _BY_NUMBER_ONLY | _BY_NAME_TOO
-
-
-def _by_first_word() -> dict[str, list[tuple[int, bool]]]:
-    """First word → (width, may be followed by a name) of the group words it starts, widest first."""
-    out: dict[str, list[tuple[int, bool]]] = {}
-    for words in sorted(_GROUP_WORDS, key=len, reverse=True):
-        out.setdefault(words[0], []).append((len(words), words in _BY_NAME_TOO))
-    return out
-
-
-_BY_FIRST_WORD = _by_first_word()
-_FIRST_WORDS = frozenset(_BY_FIRST_WORD)
+# Group phrases (folded words) and what may follow them.
+GROUP_PHRASES = tuple(
+    (words, NAME_TOO if words in _BY_NAME_TOO else NUMBER_ONLY)
+    for words in sorted(_BY_NUMBER_ONLY | _BY_NAME_TOO)
+)
 # Accented spellings; an unaccented word only counts when written without accents.
 _SPELLINGS = frozenset(
     {
@@ -68,27 +59,28 @@ _QUANTITY_WORDS = frozenset(
 )
 
 
-def find_sub_locality(text: TokenizedText, place_starts: frozenset[str]) -> tuple[int, int] | None:
+def find_sub_locality(
+    text: TokenizedText, place_starts: frozenset[str], groups: list[tuple[int, int, int]]
+) -> tuple[int, int] | None:
     """Word span of the first village/hamlet/residential group named ("thôn 2", "Tổ dân phố 7").
 
-    A group word that starts a place name with the next word ("Lang Son", "Lang Biang") is part
-    of that name: ``place_starts`` holds the first two (folded) words of every place name."""
+    ``groups`` are the group phrases in the text (``locality_scan.Scan.groups``): first word, minus
+    the width (the widest first), and what may follow (a number, or also a name). A group word that
+    starts a place name with the next word ("Lang Son", "Lang Biang") is part of that name:
+    ``place_starts`` holds the first two (folded) words of every place name."""
     n = len(text)
-    if _FIRST_WORDS.isdisjoint(text.folded):
-        return None
     folded = text.folded
-    for i in compress(range(n), map(_FIRST_WORDS.__contains__, folded)):
-        for width, by_name in _BY_FIRST_WORD[folded[i]]:
-            end = i + width
-            if end >= n or (width > 1 and tuple(folded[i:end]) not in _GROUP_WORDS):
-                continue
-            if not _spelled_right(text, i, end) or text.brk(end):
-                continue
-            if f"{folded[end - 1]} {folded[end]}" in place_starts:
-                continue
-            found = _named(text, end, by_name)
-            if found:
-                return i, found
+    for i, minus_width, follows in groups:
+        end = i - minus_width
+        if end >= n or (text.canon[end].isalpha() and not (follows == NAME_TOO and text.upper(end))):
+            continue  # no number or name can follow (the quick part of ``_named``)
+        if not _spelled_right(text, i, end) or text.brk(end):
+            continue
+        if f"{folded[end - 1]} {folded[end]}" in place_starts:
+            continue
+        found = _named(text, end, follows == NAME_TOO)
+        if found:
+            return i, found
     return None
 
 

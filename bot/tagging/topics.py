@@ -1,26 +1,27 @@
 """Topic classifier and urgent flag, driven by the editable taxonomy in ``config/topics.yaml``.
 
-Every phrase of every topic, cue group and urgent list is compiled into one token trie keyed on the
-folded form. A message is normalised once and scanned left to right; at each position the longest
-phrase wins (so "đường dây điện" is electricity, not roads). A match is then weighed by how well its
-accents agree. Topic scores are sums of phrase weights plus cue combinations; the confidence combines
+Every phrase of every topic, cue group and urgent list is looked for in one pass over the message's
+folded text (``topics_scan``); at each word the longest phrase wins (so "đường dây điện" is
+electricity, not roads). A match is then weighed by how well its accents agree. Topic scores are sums of phrase weights plus cue combinations; the confidence combines
 the winner's margin over the runner-up with how much evidence there is.
 """
 
 from __future__ import annotations
 
 import importlib.resources
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.tagging.abbreviations import Abbreviations, Analysed, phrase_tokens
+from bot.tagging.abbreviations import Abbreviations, phrase_tokens
+from bot.tagging.topics_scan import AccentWeights, PhraseForm, PhraseScanner
 from bot.tagging.types import TopicTag
 
 OTHER = "other"
+_COMBO_CACHE_SIZE = 4096  # distinct sets of cue groups remembered with their combos
 
 
 class TaxonomyError(ValueError):
@@ -49,22 +50,11 @@ class Combo:
 class _Phrase:
     text: str
     canon: tuple[bytes, ...]
+    folded: tuple[bytes, ...]
     english: bool
-    single_accented: bool
     topic_weights: list[tuple[int, float]] = field(default_factory=list)
     urgent_weight: float = 0.0
     groups: list[int] = field(default_factory=list)
-
-
-class _Node:
-    """Trie node on folded tokens; ``phrases`` end here; ``topical`` says whether any carries a topic."""
-
-    __slots__ = ("children", "phrases", "topical")
-
-    def __init__(self) -> None:
-        self.children: dict[bytes, _Node] = {}
-        self.phrases: list[int] = []
-        self.topical = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +101,6 @@ class TopicClassifier:
         self.abbreviations = Abbreviations(config.get("abbreviations") or {})
         self._phrases: list[_Phrase] = []
         self._by_key: dict[tuple[tuple[bytes, ...], bool], int] = {}
-        self._root: dict[bytes, _Node] = {}
         group_index = self._compile_cues(config.get("cues") or {})
         self.topics = self._compile_topics(config.get("topics"), group_index)
         self.codes = [t.code for t in self.topics]
@@ -123,7 +112,7 @@ class TopicClassifier:
         for key, english in (("phrases", False), ("phrases_en", True)):
             for weight, phrase in _weighted(urgent.get(key) or {}, f"urgent.{key}"):
                 self._phrase(phrase, english).urgent_weight = weight
-        self._finish_trie()
+        self._finish()
 
     def _compile_cues(self, cues: Mapping[str, Any]) -> dict[str, int]:
         group_index: dict[str, int] = {}
@@ -178,142 +167,42 @@ class TopicClassifier:
             return self._phrases[index]
         index = len(self._phrases)
         self._by_key[(canon, english)] = index
-        self._phrases.append(_Phrase(text, canon, english, len(canon) == 1 and canon != folded))
-        level = self._root
-        node: _Node | None = None
-        for tok in folded:
-            node = level.get(tok)
-            if node is None:
-                node = level[tok] = _Node()
-            level = node.children
-        assert node is not None
-        node.phrases.append(index)
+        self._phrases.append(_Phrase(text, canon, folded, english))
         return self._phrases[index]
 
-    def _finish_trie(self) -> None:
-        self._words_vi = [list(p.canon) if not p.english else [] for p in self._phrases]
-        self._words_en = [list(p.canon) if p.english else [] for p in self._phrases]
-        stack = list(self._root.values())
-        while stack:
-            node = stack.pop()
-            node.topical = any(self._phrases[i].topic_weights for i in node.phrases)
-            stack.extend(node.children.values())
+    def _finish(self) -> None:
+        forms = [PhraseForm(p.canon, p.folded, p.english, bool(p.topic_weights)) for p in self._phrases]
+        accent = AccentWeights(self.exact, self.unaccented, self.conflicting, self.unaccented_single)
+        self._scanner = PhraseScanner(forms, accent)
+        self._weights = [(tuple(p.topic_weights), p.urgent_weight, _mask(p.groups)) for p in self._phrases]
+        self._combos_by_groups: dict[int, tuple[Combo, ...]] = {}
 
-    # ---- matching -------------------------------------------------------------------------------
-
-    def _quality(self, phrase: _Phrase, words: Analysed, start: int) -> float:
-        """How well the accents agree; English phrases only count in English messages and vice versa."""
-        canon = phrase.canon
-        size = len(canon)
-        if phrase.english != words.english and (
-            phrase.english or canon != tuple(words.folded[start : start + size])
-        ):
-            return 0.0
-        if size == 1:
-            got = words.canon[start]
-            if got == canon[0]:
-                return self.exact
-            if got != words.folded[start]:
-                return 0.0 if phrase.single_accented else self.conflicting
-            return self.unaccented_single if phrase.single_accented else self.unaccented
-        quality = self.exact
-        for offset, expected in enumerate(canon):
-            got = words.canon[start + offset]
-            if got == expected:
-                continue
-            if got != words.folded[start + offset]:
-                return self.conflicting
-            quality = self.unaccented
-        return quality
-
-    def _scan(self, words: Analysed) -> dict[int, float]:
-        """Matched phrase ids with their best accent quality.
-
-        At each start the longest topic-bearing phrase wins and hides shorter ones inside it, so
-        "đường dây điện" is not also "đường"; the longest urgent-only or cue-only phrase at each start
-        is kept as well, since it carries no topic to hide.
-        """
-        folded = words.folded
-        canon = words.canon
-        size = len(folded)
-        get = self._root.get
-        record = self._record
-        # Per phrase, its canonical words when it is of the message's language: equal slice = exact match.
-        words_of = self._words_en if words.english else self._words_vi
-        exact = self.exact
-        found: dict[int, float] = {}
-        covered = 0
-        for start, token in enumerate(folded):
-            node = get(token)
-            if node is None:
-                continue
-            pos = start + 1
-            if not node.phrases:
-                # Most words that start a phrase are not one ("có" of "có mùi"): without a
-                # matching second word there is nothing to walk.
-                node = node.children.get(folded[pos]) if pos < size else None
-                if node is None:
-                    continue
-                pos += 1
-            hit: list[int] | None = None
-            extra: list[int] | None = None
-            end = extra_end = 0
-            while True:
-                if node.phrases:
-                    if node.topical:
-                        hit, end = node.phrases, pos
-                    else:
-                        extra, extra_end = node.phrases, pos
-                if pos >= size or not node.children:
-                    break
-                node = node.children.get(folded[pos])
-                if node is None:
-                    break
-                pos += 1
-            if extra is not None:
-                if len(extra) == 1 and canon[start:extra_end] == words_of[extra[0]]:
-                    found[extra[0]] = exact
-                else:
-                    record(extra, words, start, found)
-            if hit is not None and end > covered:
-                covered = end
-                if len(hit) == 1 and canon[start:end] == words_of[hit[0]]:
-                    found[hit[0]] = exact
-                else:
-                    record(hit, words, start, found)
-        return found
-
-    def _record(self, hit: list[int], words: Analysed, start: int, found: dict[int, float]) -> None:
-        phrases = self._phrases
-        if len(hit) == 1:
-            index = hit[0]
-            quality = self._quality(phrases[index], words, start)
-            if quality > found.get(index, 0.0):
-                found[index] = quality
-            return
-        qualities = [(self._quality(phrases[i], words, start), i) for i in hit]
-        best = max(q for q, _ in qualities)
-        for quality, index in qualities:
-            if quality == best and quality > found.get(index, 0.0):
-                found[index] = quality
+    # ---- scoring --------------------------------------------------------------------------------
 
     def _score(self, found: Mapping[int, float]) -> tuple[list[float], float]:
         scores = [0.0] * len(self.topics)
         urgent = 0.0
-        groups: set[int] = set()
-        phrases = self._phrases
+        groups = 0  # cue groups present, one bit each
+        weights = self._weights
         for index, quality in found.items():
-            phrase = phrases[index]
-            for topic, weight in phrase.topic_weights:
+            topic_weights, urgent_weight, phrase_groups = weights[index]
+            for topic, weight in topic_weights:
                 scores[topic] += weight * quality
-            urgent += phrase.urgent_weight * quality
-            if phrase.groups:
-                groups.update(phrase.groups)
+            urgent += urgent_weight * quality
+            groups |= phrase_groups
         if groups:
-            for combo in self._combos:
-                if groups.issuperset(combo.groups):
-                    scores[combo.topic] = (scores[combo.topic] + combo.weight) * combo.scale
+            for combo in self._combos_with(groups):
+                scores[combo.topic] = (scores[combo.topic] + combo.weight) * combo.scale
         return scores, urgent
+
+    def _combos_with(self, groups: int) -> tuple[Combo, ...]:
+        """The combos, in taxonomy order, whose cue groups are all in ``groups`` (a bit mask)."""
+        combos = self._combos_by_groups.get(groups)
+        if combos is None:
+            combos = tuple(c for c in self._combos if _mask(c.groups) & groups == _mask(c.groups))
+            if len(self._combos_by_groups) < _COMBO_CACHE_SIZE:
+                self._combos_by_groups[groups] = combos
+        return combos
 
     def _decide(self, scores: list[float], urgent_score: float) -> TopicTag:
         urgent = urgent_score >= self.urgent_threshold
@@ -333,12 +222,12 @@ class TopicClassifier:
 
     def classify(self, text: str) -> TopicTag:
         words = self.abbreviations.analyse(text)
-        return self._decide(*self._score(self._scan(words)))
+        return self._decide(*self._score(self._scanner.scan(words)))
 
     def explain(self, text: str) -> Explanation:
         """Matched phrases, per-topic scores and the decision: for staff tuning the taxonomy."""
         words = self.abbreviations.analyse(text)
-        found = self._scan(words)
+        found = self._scanner.scan(words)
         scores, urgent = self._score(found)
         return Explanation(
             matches={self._phrases[i].text: q for i, q in found.items()},
@@ -349,6 +238,10 @@ class TopicClassifier:
 
     def info(self, code: str) -> TopicInfo:
         return self.topics[self.codes.index(code)]
+
+
+def _mask(groups: Iterable[int]) -> int:
+    return sum({1 << group for group in groups})
 
 
 def _weighted(groups: Any, where: str) -> list[tuple[float, str]]:

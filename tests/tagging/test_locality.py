@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from bot.tagging.locality import LocalityResolver
@@ -335,3 +337,76 @@ def test_canonical_fast_agrees_with_canonical(text: str) -> None:
     from bot.tagging.normalize import canonical, canonical_fast
 
     assert canonical_fast(text) == canonical(text)
+
+
+# --- the fast path (UTF-8 split, one scan) and the slow one give the same answers --------------
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    ["", " 🙏", " “cảm ơn”", "\u00a0ạ", " ≠", " ΟΔΟΣ", " İstanbul"],
+)
+def test_text_outside_the_fast_path_resolves_the_same(resolver: LocalityResolver, suffix: str) -> None:
+    # Emoji, curly quotes, no-break spaces, symbols and other scripts send a text the slow way;
+    # a dotted capital I lower-cases to two characters.
+    text = "Tôi ở xã Hội Sơn, huyện Anh Sơn (Nghệ An), thôn Đông bị ngập." + suffix
+    tag = resolver.resolve(text)
+    assert (tag.province_code, tag.ward_codes) == (NGHE_AN, (VINH_TUONG_NGHE_AN,))
+    assert (tag.mention, tag.sub_locality) == ("xã Hội Sơn", "thôn Đông")
+
+
+def test_decomposed_text_resolves_like_composed_text(resolver: LocalityResolver) -> None:
+    text = "Nước sạch ở xã Cẩm Giàng, Hải Phòng bị đục"
+    assert resolver.resolve(unicodedata.normalize("NFD", text)) == resolver.resolve(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cased"),
+    [
+        ("Nhà tôi ở xã tân phú. Mất điện.", False),  # capitals only after sentence ends
+        ("nhà tôi ở xã Tân Phú", True),
+        ("Nhà tôi ở (Đông Hòa) mất điện", True),  # a capital after a bracket, a non-ASCII capital
+        ("Nhà tôi ở xã Đông. Ông nói", True),
+        ("Nhà tôi. Ông nói! Ở đâu?\nTôi", False),
+        ("NHÀ TÔI Ở XÃ TÂN PHÚ", False),  # all capitals
+        ("Mất điện 3 ngày.   Ưu tiên sửa", False),
+    ],
+)
+def test_writer_capitalises_names(text: str, cased: bool) -> None:
+    from bot.tagging.locality_text import TokenizedText, Vocabulary
+
+    vocabulary = Vocabulary(frozenset({"tan", "phu", "dong"}), frozenset({"dong"}))
+    assert TokenizedText(text, vocabulary).cased is cased
+    assert TokenizedText(text + " 🙏", vocabulary).cased is cased  # the slow way
+
+
+@pytest.mark.parametrize("text", ["Tôi từ chối ký", "Con tôi làm ở đó", "từ 6 ngày nay không có nước"])
+def test_lower_case_one_word_unit_names_are_not_places(resolver: LocalityResolver, text: str) -> None:
+    # "từ", "con", "làm" and bare numbers are also unit names; the scan skips them in lower case.
+    assert resolver.resolve(text).mention is None
+
+
+def test_name_across_a_full_stop_is_still_one_name(resolver: LocalityResolver) -> None:
+    # Only hard punctuation ends a name: "Hội. Sơn" is read as "Hội Sơn", as before.
+    joined = resolver.resolve("Tôi ở xã Hội Sơn huyện Anh Sơn")
+    split = resolver.resolve("Tôi ở xã Hội. Sơn huyện Anh Sơn")
+    assert (split.province_code, split.ward_codes) == (joined.province_code, joined.ward_codes)
+    assert split.mention == "xã Hội. Sơn"
+
+
+def test_punctuation_outside_ascii_splits_words_like_the_regular_expression() -> None:
+    import re
+
+    from bot.tagging.locality_text import _OTHER_GAP_CHARS, TokenizedText, Vocabulary
+
+    vocabulary = Vocabulary(frozenset(), frozenset())
+    for char in _OTHER_GAP_CHARS:
+        if unicodedata.normalize("NFC", char) != char:
+            continue  # never in a normalised text
+        text = f"Tân{char}Phú {char}xã{char}"
+        tokenized = TokenizedText(text, vocabulary)
+        tokenized.prepare()
+        assert tokenized._parts is None, repr(char)  # the fast path
+        assert tokenized.folded == ["tan", "phu", "xa"], repr(char)
+        assert [w.lower() for w in re.findall(r"[^\W_]+", text)] == ["tân", "phú", "xã"], repr(char)
+        assert tokenized.excerpt(0, 2) == f"Tân{char}Phú"

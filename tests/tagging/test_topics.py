@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.tagging.abbreviations import Abbreviations
+from bot.tagging.abbreviations import Abbreviations, Analysed
+from bot.tagging.normalize import _OLD_PAIRS, canonical_fast
 from bot.tagging.topics import OTHER, TaxonomyError, TopicClassifier, default_taxonomy_path
+from bot.tagging.topics_text import NEW_STYLE, UNKNOWN, canonical_letters, from_letter_bytes, split_words
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +240,74 @@ def test_a_broken_taxonomy_is_reported(tmp_path: Path) -> None:
     path.write_text("topics: [{code: other, combos: [{all: [nope]}]}]\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="nope"):
         TopicClassifier.load(path)
+
+
+# --- message analysis: the letter-byte path gives the words of the general path ----------------
+
+ANALYSIS_TEXTS = [
+    "Nhà tôi MẤT ĐIỆN từ sáng, ko có nước!!! Bao giờ có lại ạ?",
+    "“Mất điện” – cả xóm… 😡😡 đề nghị UBND xã xem xét",
+    "mat dien...nuoc cung ko co - - - xin cam on",
+    "Hoà bình, thuỷ lợi, khoẻ mạnh, quý, hoàng, xoè. Hoà",
+    "The street lights are broken; the potholes are deep and motorbikes fall",
+    "nhà\u00a0tôi\tmất\u00a0điện\n\ncafé naïve ½ ² × ÷",
+    "sđt của cb xã là bn vậy a, mn ơi",
+]
+
+
+@pytest.mark.parametrize("text", ANALYSIS_TEXTS)
+def test_letter_bytes_and_word_lists_analyse_alike(classifier: TopicClassifier, text: str) -> None:
+    abbreviations = classifier.abbreviations
+    fast = abbreviations.analyse(text)
+    general = abbreviations._analyse_words(*split_words(canonical_fast(text)))
+    assert (fast.canon, fast.folded, fast.english) == (general.canon, general.folded, general.english)
+    assert classifier._scanner.scan(fast) == classifier._scanner.scan(general)
+
+
+def test_emoji_and_curly_quotes_separate_words() -> None:
+    words = Abbreviations({}).analyse("“Mất điện”–cả xóm…😡")
+    assert [w.decode() for w in words.canon] == ["mất", "điện", "cả", "xóm"]
+    assert [w.decode() for w in words.folded] == ["mat", "dien", "ca", "xom"]
+
+
+def test_old_style_tone_placement_is_put_right_as_the_normaliser_does() -> None:
+    assert NEW_STYLE == _OLD_PAIRS
+    for text in ["hoà", "Thuỷ lợi", "quý", "hoàng", "hoà.", "xoè😡", "khoẻ1", "toạ đàm", "QUỲ"]:
+        letters = canonical_letters(text)
+        assert letters is not None
+        assert from_letter_bytes(letters).lower() == canonical_fast(text).replace("😡", " ")
+    assert canonical_letters("hoà\u0301") is None  # a combining mark: the general path decides
+
+
+@pytest.mark.parametrize(
+    "text", ["mất - - - điện", "mất!!!điện", "mất , , điện", "mất...\n\nđiện", "Mất\x01ĐIỆN", "mất 😡 điện"]
+)
+def test_a_phrase_is_found_across_any_punctuation(classifier: TopicClassifier, text: str) -> None:
+    assert classifier.explain(text).matches == {"mất điện": 1.0}
+
+
+def test_a_phrase_with_mixed_or_other_accents(classifier: TopicClassifier) -> None:
+    assert classifier.explain("tranh chấp dat").matches == {"tranh chấp đất": 0.85}
+    assert classifier.explain("tranh chấp dắt").matches == {"tranh chấp đất": 0.2}
+
+
+def test_words_without_letter_bytes_still_match(classifier: TopicClassifier) -> None:
+    assert classifier.classify("Ωmega: mất điện cả ngày, ΟΔΟΣ tối om").topic == "electricity"
+
+
+def test_words_without_letter_bytes_are_weighed_as_word_by_word(classifier: TopicClassifier) -> None:
+    # "m²" and Greek words have no letter bytes: the canonical text marks them UNKNOWN, and a match
+    # over them is weighed from the word lists, as without that text.
+    text = "Tranh chấp đất 100 m² với nhà bên, ΟΔΟΣ mất điện, tranh chap dắt"
+    words = classifier.abbreviations.analyse(text)
+    assert words.canon_text is not None
+    assert UNKNOWN.decode() in words.canon_text
+    word_by_word = Analysed(words.folded_text, None, words.english, canon=words.canon, folded=words.folded)
+    assert classifier._scanner.scan(words) == classifier._scanner.scan(word_by_word)
+
+
+def test_an_expansion_that_does_not_line_up_goes_through_word_lists() -> None:
+    # "phís" folds to "phis", stemmed to "phi": the folded expansion is shorter than the accented one.
+    words = Abbreviations({"xyz": "phís bús", "ko": "không"}).analyse("xyz ko dc 😡")
+    assert [w.decode() for w in words.canon] == ["phís", "bús", "không", "dc"]
+    assert [w.decode() for w in words.folded] == ["phi", "bus", "khong", "dc"]
