@@ -90,9 +90,11 @@ class Candidates:
     (``Spelling.subsets``), so most of it is worked out once per process."""
 
     __slots__ = (
-        "_by_parent", "_current", "_keys", "_legacy", "_legacy_only", "_provinces", "_reach", "_verdicts",
-        "_wide", "units",
+        "_by_parent", "_current", "_keys", "_legacy", "_legacy_only", "_picked", "_provinces", "_reach",
+        "_touched", "_verdicts", "_wide", "units",
     )  # fmt: skip
+
+    _KEPT_MAX = 32  # results kept per object (``pick``, ``touched``)
 
     def __init__(self, units: Sequence[Unit]) -> None:
         self.units = units
@@ -105,6 +107,8 @@ class Candidates:
         self._current: Candidates | None = None
         self._legacy: Candidates | None = None
         self._verdicts: dict[int | None, tuple[_Decision | None, _Decision | None, _Decision | None]] = {}
+        self._picked: dict[tuple[int, ...], Candidates] | None = None
+        self._touched: dict[object, tuple[int, ...]] | None = None
 
     @property
     def keys(self) -> frozenset[tuple[int, int]]:
@@ -155,6 +159,37 @@ class Candidates:
             current = [u for u in self.units if u.is_current]
             self._current = self if len(current) == len(self.units) else Candidates(current)
         return self._current
+
+    def pick(self, positions: tuple[int, ...]) -> Candidates:
+        """The units at ``positions`` (ascending), kept so that what is worked out on them is too:
+        the same names support each other in many messages ("Hội Sơn, Anh Sơn")."""
+        if self._picked is None:
+            self._picked = {}
+        found = self._picked.get(positions)
+        if found is None:
+            found = Candidates([self.units[p] for p in positions])
+            if len(self._picked) < self._KEPT_MAX:
+                self._picked[positions] = found
+        return found
+
+    def touched(self, keys: frozenset[tuple[int, int]], other: Candidates) -> tuple[int, ...]:
+        """Positions of the units that a unit of ``keys`` contains, or that contain one of
+        ``other`` (checked only for the rare provinces and districts among these)."""
+        if self._touched is None:
+            self._touched = {}
+        wide = self.wide
+        cache_key: object = (keys, other) if wide else keys
+        found = self._touched.get(cache_key)
+        if found is None:
+            by_parent = self.by_parent
+            touched = {position for key in keys & self.reach for position in by_parent[key]}
+            if wide:
+                reach = other.reach
+                touched.update(k for k in wide if self.units[k].key in reach)
+            found = tuple(touched)
+            if len(self._touched) < self._KEPT_MAX:
+                self._touched[cache_key] = found
+        return found
 
     def legacy(self) -> Candidates:
         """The pre-2025 units."""

@@ -214,7 +214,7 @@ def _accept(mentions: list[Mention]) -> list[Mention]:
             cands = mention.cands
             supported = sorted({p for key in keys & cands.reach for p in cands.by_parent[key]})
             if supported:
-                mention.cands = Candidates([cands.units[p] for p in supported])
+                mention.cands = cands.pick(tuple(supported))
                 accepted.append(mention)
                 pending.remove(mention)
                 changed = True
@@ -241,27 +241,17 @@ def _rank(mention: Mention, others: list[_Other]) -> None:
         support = _support(cands, others)
         best = max(support)
         if best > 0:
-            cands = mention.cands = Candidates(
-                [c for score, c in zip(support, cands.units, strict=True) if score == best]
-            )
+            cands = mention.cands = cands.pick(tuple(k for k, score in enumerate(support) if score == best))
     current = cands.current()  # the same object when all are current
     if current is not cands and current.units:
         mention.cands = cands.legacy() if _old_context(mention, others) else current
 
 
 def _support(cands: Candidates, others: list[_Other]) -> list[int]:
-    """Per candidate, how many other mentions contain it or are contained by it.
-
-    The candidates an other mention contains are looked up by its units (``by_parent``); only the
-    rare province or district candidates are checked the other way round."""
-    by_parent, units = cands.by_parent, cands.units
-    support = [0] * len(units)
+    """Per candidate, how many other mentions contain it or are contained by it."""
+    support = [0] * len(cands.units)
     for other, keys in others:
-        touched = {position for key in keys & cands.reach for position in by_parent[key]}
-        if cands.wide:
-            reach = other.cands.reach
-            touched.update(k for k in cands.wide if units[k].key in reach)
-        for position in touched:
+        for position in cands.touched(keys, other.cands):
             support[position] += 1
     return support
 

@@ -94,8 +94,11 @@ class Scanner:
         names: dict[int, list[tuple[int, str]]] = {}
         groups: list[tuple[int, int, int]] = []
         count = line.count
+        first = at = 0  # one space before each word: ``first`` spaces before offset ``at``
         for last, (length, hits) in self._automaton.iter(line):
-            first = count(" ", 0, last - length)  # one space before each word
+            key_at = last - length
+            first += count(" ", at, key_at) if key_at >= at else -count(" ", key_at, at)
+            at = key_at
             for skip, width, name, group in hits:
                 start = first + skip
                 if group:

@@ -36,11 +36,11 @@ _OTHER_GAP_RANGES = ((0x80, 0xC0), (0x2000, 0x2C00), (0x3000, 0x3040), (0xFE00, 
 _OTHER_GAP_CHARS = [c for c in map(chr, chain(*(range(*r) for r in _OTHER_GAP_RANGES))) if not c.isalnum()]
 
 # Gaps between words are kept with one byte per byte: "|" a hard break, "-" anything else.
-_BREAK = b"|"
+BREAK = b"|"
 
 
 def _gap_class(byte: int) -> int:
-    return _BREAK[0] if chr(byte) in _HARD_BREAKS else ord("-")
+    return BREAK[0] if chr(byte) in _HARD_BREAKS else ord("-")
 
 
 def _shape(byte: int) -> int:
@@ -152,8 +152,8 @@ class TokenizedText:
     word count (``len``) once ``prepare`` is called (only when the scan found something)."""
 
     __slots__ = (
-        "_bytes", "_cased", "_lead", "_parts", "_raw", "_utf8", "_words", "canon", "folded", "gaps", "line",
-        "original",
+        "_bytes", "_cased", "_lead", "_parts", "_raw", "_utf8", "_word_bytes", "_words", "canon", "folded", "gaps",
+        "line", "original",
     )  # fmt: skip
 
     def __init__(self, text: str, vocabulary: Vocabulary) -> None:
@@ -175,7 +175,8 @@ class TokenizedText:
 
     def _split(self, vocabulary: Vocabulary) -> str | None:
         """Words of the fast path; returns the marked words, or None when a word is not of it."""
-        self._raw = self._bytes.translate(_TO_WORDS).split()  # words as written
+        self._word_bytes = self._bytes.translate(_TO_WORDS)  # the gaps blanked out, for ``_offset``
+        self._raw = self._word_bytes.split()  # words as written
         self._words = vocabulary.of(self._raw)
         try:
             return " ".join([word[_MARKED] for word in self._words])  # type: ignore[misc]  # None: TypeError
@@ -218,11 +219,11 @@ class TokenizedText:
 
     def brk(self, index: int) -> bool:
         """A hard punctuation break precedes word ``index``."""
-        return _BREAK in self.gaps[index]
+        return BREAK in self.gaps[index]
 
     def breaks(self, start: int, end: int) -> bool:
         """A hard punctuation break precedes one of the words ``start:end``."""
-        return _BREAK in b"".join(self.gaps[start:end])
+        return BREAK in b"".join(self.gaps[start:end])
 
     def upper(self, index: int) -> bool:
         """The word starts with a capital letter."""
@@ -266,7 +267,7 @@ class TokenizedText:
         if self._parts is not None:  # the lengths before it
             return self._lead + sum(map(len, self.gaps[: index + 1])) + sum(map(len, self._raw[:index]))
         # Found as the word (with a space on each side), after as many equal words.
-        spaced = b" " + self._bytes.translate(_TO_WORDS) + b" "
+        spaced = b" " + self._word_bytes + b" "
         word = self._raw[index]
         needle = b" " + word + b" "
         found = spaced.find(needle)

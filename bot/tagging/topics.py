@@ -22,6 +22,7 @@ from bot.tagging.types import TopicTag
 
 OTHER = "other"
 _COMBO_CACHE_SIZE = 4096  # distinct sets of cue groups remembered with their combos
+_TAG_CACHE_SIZE = 4096  # distinct tags remembered
 
 
 class TaxonomyError(ValueError):
@@ -176,6 +177,8 @@ class TopicClassifier:
         self._scanner = PhraseScanner(forms, accent)
         self._weights = [(tuple(p.topic_weights), p.urgent_weight, _mask(p.groups)) for p in self._phrases]
         self._combos_by_groups: dict[int, tuple[Combo, ...]] = {}
+        self._tags: dict[tuple[int | None, float, bool], TopicTag] = {}
+        self._no_topic = tuple(TopicTag(OTHER, 0.0, urgent, needs_review=True) for urgent in (False, True))
 
     # ---- scoring --------------------------------------------------------------------------------
 
@@ -209,14 +212,29 @@ class TopicClassifier:
         ordered = sorted(scores)
         top = ordered[-1]
         if top <= 0:
-            return TopicTag(OTHER, 0.0, urgent, needs_review=True)
+            return self._no_topic[urgent]
         best = scores.index(top)
         runner_up = ordered[-2] if len(ordered) > 1 else 0.0
         margin = top / (top + max(runner_up, 0.0))
         confidence = round(margin * min(1.0, top / self.saturation), 4)
         if confidence < self.min_confidence:
-            return TopicTag(OTHER, confidence, urgent, needs_review=True)
-        return TopicTag(self.codes[best], confidence, urgent)
+            return self._tag(None, confidence, urgent)
+        return self._tag(best, confidence, urgent)
+
+    def _tag(self, topic: int | None, confidence: float, urgent: bool) -> TopicTag:
+        """The tag of ``topic``, or of "other" for review when None. Tags are immutable and rounded
+        confidences few, so the usual tags are made once and shared; only for positive confidences,
+        which are equal only when identical (unlike 0.0 and -0.0, or NaN)."""
+        key = (topic, confidence, urgent)
+        tag = self._tags.get(key) if confidence > 0 else None
+        if tag is None:
+            if topic is None:
+                tag = TopicTag(OTHER, confidence, urgent, needs_review=True)
+            else:
+                tag = TopicTag(self.codes[topic], confidence, urgent)
+            if confidence > 0 and len(self._tags) < _TAG_CACHE_SIZE:
+                self._tags[key] = tag
+        return tag
 
     # ---- public ---------------------------------------------------------------------------------
 

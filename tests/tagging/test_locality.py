@@ -410,3 +410,16 @@ def test_punctuation_outside_ascii_splits_words_like_the_regular_expression() ->
         assert tokenized.folded == ["tan", "phu", "xa"], repr(char)
         assert [w.lower() for w in re.findall(r"[^\W_]+", text)] == ["tân", "phú", "xã"], repr(char)
         assert tokenized.excerpt(0, 2) == f"Tân{char}Phú"
+
+
+def test_kept_candidate_subsets_give_the_same_answer_every_time(resolver: LocalityResolver) -> None:
+    """``Candidates.pick`` and ``Candidates.touched`` keep their results per object: a name
+    co-mentioned many times, alone or among others, resolves the same way each time."""
+    texts = [
+        "Trường học xã Vĩnh Tường (Nghệ An) bị dột",
+        "xã Vĩnh Tường",
+        "Đường ở xã Hội Sơn, huyện Anh Sơn, Nghệ An hỏng",
+    ]
+    first = [resolver.resolve(text) for text in texts]
+    for _ in range(40):  # past the number of results kept
+        assert [resolver.resolve(text) for text in texts] == first
