@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 LocalitySource = Literal["text", "context"]
 
@@ -16,8 +16,10 @@ class TagContext:
     ward_code: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LocalityTag:
+class LocalityTag(NamedTuple):
+    """Where a message is about. Results are named tuples: immutable, and the cheapest to build, which
+    counts at 10,000 messages a second."""
+
     province_code: int | None = None
     ward_codes: tuple[int, ...] = ()
     mention: str | None = None
@@ -42,12 +44,11 @@ class TopicTag:
     needs_review: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Tags:
+class Tags(NamedTuple):
     topic: str
     topic_confidence: float
     urgent: bool
-    locality: LocalityTag = field(default_factory=LocalityTag)
+    locality: LocalityTag = LocalityTag()
     needs_review: bool = False
     data_version: str = ""
 
