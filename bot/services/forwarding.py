@@ -68,9 +68,9 @@ class Forwarding(ServiceBase):
             # Deadlines run from the first forwarding; moving the ticket later does not restart them.
             await self.set_deadlines(work, ticket, ticket.forwarded_at)
         await work.tickets.record(ticket.id, "forwarded", actor_id, unit=unit_id, previous_unit=previous)
-        if previous is not None:
-            await self._leave_previous_unit(work, ticket, previous, unit_id)
         chat_id = await self.staff_chat_of(work, unit_id)
+        if previous is not None:
+            await self._leave_previous_unit(work, ticket, previous, unit_id, chat_id)
         if chat_id is not None:
             await self.send_card(work, ticket, chat_id)
 
@@ -94,10 +94,10 @@ class Forwarding(ServiceBase):
         return None
 
     async def _leave_previous_unit(
-        self, work: UnitOfWork, ticket: Ticket, previous: str, unit_id: str
+        self, work: UnitOfWork, ticket: Ticket, previous: str, unit_id: str, new_chat: int | None
     ) -> None:
         """The previous chat's cards become "moved" cards without buttons, and (when the ticket leaves the
-        chat) a notice says where it went."""
+        chat for ``new_chat``) a notice says where it went."""
         chat_id = await self.staff_chat_of(work, previous)
         if chat_id is None:
             return
@@ -109,7 +109,7 @@ class Forwarding(ServiceBase):
             text += "\n\n" + render(locale, MOVED_CARD, unit=unit_name)
             for message_id in cards:
                 await self._edit(work, ticket, chat_id, message_id, text, None)
-        if chat_id != await self.staff_chat_of(work, unit_id):
+        if chat_id != new_chat:
             notice = render(
                 locale, N_("↪️ Reflection #{number} moved to {unit}."), number=ticket.id, unit=unit_name
             )

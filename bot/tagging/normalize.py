@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
+TONE_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # grave, acute, tilde, hook, dot below
 
 # Old-style placement puts the tone on the second vowel of "oa", "oe", "uy" in an open syllable
 # ("hoà", "khoẻ", "thuỷ"); the new style puts it on the first ("hòa", "khỏe", "thủy"). Both occur in
@@ -64,13 +64,13 @@ def has_accents(text: str) -> bool:
     return "đ" in text.lower() or any(unicodedata.combining(ch) for ch in decomposed)
 
 
-_OLD_PAIRS = {
+OLD_STYLE_PAIRS = {
     "o" + unicodedata.normalize("NFC", vowel + tone): unicodedata.normalize("NFC", "o" + tone) + vowel
     for vowel in "ae"
-    for tone in _TONE_MARKS
+    for tone in TONE_MARKS
 } | {
     "u" + unicodedata.normalize("NFC", "y" + tone): unicodedata.normalize("NFC", "u" + tone) + "y"
-    for tone in _TONE_MARKS
+    for tone in TONE_MARKS
 }
 # Characters the tone pattern treats as letters: those whose decomposition starts with one.
 _LETTERS_NFC = "".join(
@@ -79,9 +79,9 @@ _LETTERS_NFC = "".join(
     if re.match("[a-z\u0100-\u1fff]", unicodedata.normalize("NFD", ch))
 )
 _OLD_PAIR_NFC = re.compile(
-    "(?<!q)(" + "|".join(sorted(_OLD_PAIRS)) + ")(?![a-z" + re.escape(_LETTERS_NFC) + "])"
+    "(?<!q)(" + "|".join(sorted(OLD_STYLE_PAIRS)) + ")(?![a-z" + re.escape(_LETTERS_NFC) + "])"
 )
-_ANY_OLD_PAIR = re.compile("|".join(sorted(_OLD_PAIRS)))
+_ANY_OLD_PAIR = re.compile("|".join(sorted(OLD_STYLE_PAIRS)))
 
 
 def canonical_fast(text: str) -> str:
@@ -92,7 +92,7 @@ def canonical_fast(text: str) -> str:
     lowered = unicodedata.normalize("NFC", text.lower())
     if _ANY_OLD_PAIR.search(lowered) is None:
         return lowered
-    return _OLD_PAIR_NFC.sub(lambda m: _OLD_PAIRS[m.group(1)], lowered)
+    return _OLD_PAIR_NFC.sub(lambda m: OLD_STYLE_PAIRS[m.group(1)], lowered)
 
 
-__all__ = ["canonical", "canonical_fast", "fold", "has_accents", "tokens"]
+__all__ = ["OLD_STYLE_PAIRS", "TONE_MARKS", "canonical", "canonical_fast", "fold", "has_accents", "tokens"]

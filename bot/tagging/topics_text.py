@@ -20,14 +20,12 @@ import functools
 import re
 import unicodedata
 
-from bot.tagging.normalize import fold, tokens
+from bot.tagging.normalize import OLD_STYLE_PAIRS, TONE_MARKS, fold, tokens
 
 Words = list[bytes]
 
 # ASCII bytes that are not letters or digits become spaces; bytes of UTF-8 sequences are kept.
 SEPARATORS = bytes(c if chr(c).isalnum() or c >= 0x80 else 0x20 for c in range(256))
-
-TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # grave, acute, tilde, hook, dot below
 
 
 def fold_bytes(canonical_text: str) -> bytes:
@@ -39,7 +37,7 @@ def fold_bytes(canonical_text: str) -> bytes:
 # Lower-case letters that fold to one ASCII letter: the Vietnamese ones, then other Latin-1 ones (whose
 # capitals are Latin-1 too).
 _VIETNAMESE_LETTERS = ["đ"] + [
-    unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in ("", *TONES)
+    unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in ("", *TONE_MARKS)
 ]
 _LATIN_1_LETTERS = [chr(c) for c in range(0xC0, 0x100) if chr(c).islower() and chr(c).upper() < "\u0100"]
 LETTERS = [
@@ -150,12 +148,7 @@ def from_letter_bytes(letters: bytes) -> str:
 # on the first vowel ("hoà" → "hòa", "thuỷ" → "thủy"); not after "q" ("quý") nor before a letter
 # ("hoàng"). In lower-cased letter bytes a letter is a-z or the byte of one of ``LETTERS``, and a
 # separator a space.
-NEW_STYLE = {
-    first + unicodedata.normalize("NFC", second + tone): unicodedata.normalize("NFC", first + tone) + second
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y"))
-    for tone in TONES
-}
-_NEW_STYLE_BYTES = {_encoded(old): _encoded(new) for old, new in NEW_STYLE.items()}
+_NEW_STYLE_BYTES = {_encoded(old): _encoded(new) for old, new in OLD_STYLE_PAIRS.items()}
 _LETTER_BYTES = re.escape(bytes(_BYTES[letter] for letter in LETTERS))
 _OLD_STYLE = re.compile(
     b"(" + b"|".join(map(re.escape, _NEW_STYLE_BYTES)) + b")(?<!q..)(?![a-z" + _LETTER_BYTES + b"])"
@@ -163,8 +156,8 @@ _OLD_STYLE = re.compile(
 # A quick test first: "o" and "u" marked as themselves, the second halves of pairs as "A" and "Y".
 _PAIR_MARKS = _translation(
     {"o": ord("o"), "u": ord("u")}
-    | {letter: ord("A") for letter in LETTERS if "o" + letter in NEW_STYLE}
-    | {letter: ord("Y") for letter in LETTERS if "u" + letter in NEW_STYLE}
+    | {letter: ord("A") for letter in LETTERS if "o" + letter in OLD_STYLE_PAIRS}
+    | {letter: ord("Y") for letter in LETTERS if "u" + letter in OLD_STYLE_PAIRS}
 )
 
 
@@ -215,9 +208,7 @@ def scanned(spaced_words: bytes) -> str:
 
 __all__ = [
     "LETTERS",
-    "NEW_STYLE",
     "SEPARATORS",
-    "TONES",
     "UNKNOWN",
     "Words",
     "canonical_letters",

@@ -26,6 +26,7 @@ from storage.models import OutboxMessage, Ticket, TicketEvent, TicketStatus
 from tests.support.org import (
     ORG,
 )
+from tests.support.outbox import outbox_rows
 
 LAMP = "Đèn đường thôn 2 xã Hội Sơn, huyện Anh Sơn hỏng mấy hôm nay, buổi tối đi lại rất tối."
 LAMP_AGAIN = "Đèn đường ở thôn 2 xã Hội Sơn, huyện Anh Sơn bị hỏng cả tuần rồi, tối đi lại nguy hiểm lắm."
@@ -78,11 +79,7 @@ class Closing:
                 ticket.resolved_at = datetime.now(UTC)
 
     async def outbox(self, chat_id: int | None = None, since: int = 0) -> Sequence[OutboxMessage]:
-        async with self.core.unit_of_work() as work:
-            query = select(OutboxMessage).where(OutboxMessage.id > since).order_by(OutboxMessage.id)
-            if chat_id is not None:
-                query = query.where(OutboxMessage.chat_id == chat_id)
-            return (await work.session.execute(query)).scalars().all()
+        return await outbox_rows(self.core.db, chat_id, since)
 
     async def last_outbox_id(self) -> int:
         rows = await self.outbox()

@@ -16,6 +16,7 @@ from bot.tagging import get_tagger
 from config.settings import Settings
 from storage.database import Database
 from storage.models import Citizen, MessageRole, OutboxMessage, SlaNotice, SourceKind, Ticket, TicketMessage
+from tests.support.outbox import outbox_rows
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE_CHAT, COMMUNE_CHAT, WATER_CHAT, OTHER_CHAT = -1001, -1002, -1003, -1004
@@ -139,11 +140,7 @@ class Env:
         self, chat_id: int | None = None, after: int = 0, summaries: bool = False
     ) -> list[OutboxMessage]:
         """Outbox rows after ``after``; daily summaries (tested on their own) only with ``summaries``."""
-        async with self.db.session() as session:
-            query = select(OutboxMessage).where(OutboxMessage.id > after).order_by(OutboxMessage.id)
-            if chat_id is not None:
-                query = query.where(OutboxMessage.chat_id == chat_id)
-            rows = list(await session.scalars(query))
+        rows = await outbox_rows(self.db, chat_id, after)
         return [row for row in rows if summaries or not _is_summary(row)]
 
     async def last_outbox_id(self) -> int:

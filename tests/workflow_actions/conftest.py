@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
 from bot.org.loader import import_org
 from bot.services.answers import AnswerService
@@ -27,6 +26,7 @@ from tests.support.org import (
     LAN,
     ORG,
 )
+from tests.support.outbox import outbox_rows
 
 EXTRA_ADMIN = 901
 
@@ -91,11 +91,7 @@ class World:
             return list(await work.tickets.events(ticket_id))
 
     async def outbox(self, chat_id: int | None = None, since: int = 0) -> Sequence[OutboxMessage]:
-        async with self.core.unit_of_work() as work:
-            query = select(OutboxMessage).where(OutboxMessage.id > since).order_by(OutboxMessage.id)
-            if chat_id is not None:
-                query = query.where(OutboxMessage.chat_id == chat_id)
-            return (await work.session.execute(query)).scalars().all()
+        return await outbox_rows(self.core.db, chat_id, since)
 
     async def mark(self) -> int:
         rows = await self.outbox()
